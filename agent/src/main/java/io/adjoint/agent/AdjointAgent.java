@@ -1,0 +1,62 @@
+package io.adjoint.agent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The agent's entry points and its shared state. Reached three ways: {@code -javaagent} ({@link #premain}),
+ * attach into a running JVM ({@link #agentmain}), and self-attach on the first gradient call
+ * ({@link #ensureInstalled()}).
+ */
+public final class AdjointAgent {
+    private AdjointAgent() {
+    }
+
+    private static volatile Instrumentation instrumentation;
+    private static volatile AgentOptions options = AgentOptions.fromSystemProperties();
+
+    public static void premain(String args, Instrumentation inst) {
+        install(args, inst);
+    }
+
+    public static void agentmain(String args, Instrumentation inst) {
+        install(args, inst);
+    }
+
+    private static synchronized void install(String args, Instrumentation inst) {
+        if (args != null && !args.isEmpty()) {
+            options = AgentOptions.parse(args);
+        }
+        instrumentation = inst;
+        verbose("agent installed");
+    }
+
+    public static AgentOptions options() {
+        return options;
+    }
+
+    /** The instrumentation, attaching the agent to this JVM first if nobody has. */
+    public static Instrumentation ensureInstalled() {
+        Instrumentation inst = instrumentation;
+        if (inst == null) {
+            synchronized (AdjointAgent.class) {
+                if (instrumentation == null) {
+                    instrumentation = SelfAttach.attach();
+                    verbose("agent self-attached");
+                }
+                inst = instrumentation;
+            }
+        }
+        return inst;
+    }
+
+    /** One line on stderr: something the user should know (a class left uninstrumented). */
+    public static void warn(String message) {
+        System.err.println("[adjoint] " + message);
+    }
+
+    public static void verbose(String message) {
+        if (options.verbose()) {
+            System.err.println("[adjoint] " + message);
+        }
+    }
+}

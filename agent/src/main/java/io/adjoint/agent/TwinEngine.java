@@ -1,0 +1,97 @@
+package io.adjoint.agent;
+
+import io.adjoint.agent.link.Twins;
+import io.adjoint.internal.Engine;
+import io.adjoint.internal.Slot;
+import org.objectweb.asm.Type;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+
+/**
+ * Finds the twin of a function object handed to the API. Lambdas and method references of the API's
+ * (serializable) interfaces are taken apart with {@code writeReplace}, which names the implementation
+ * method and the captured arguments; any other object is an ordinary class whose method is resolved
+ * as the JVM would.
+ */
+public final class TwinEngine implements Engine {
+    private static final TwinEngine INSTANCE = new TwinEngine();
+
+    public static TwinEngine instance() {
+        AdjointAgent.ensureInstalled();
+        return INSTANCE;
+    }
+
+    @Override
+    public MethodHandle twinOf(Object function, String samName, String samDesc) {
+        Class<?> c = function.getClass();
+        if (c.isHidden() || c.isSynthetic()) {
+            SerializedLambda lambda = serializedForm(function);
+            if (lambda != null) {
+                return twinOfLambda(lambda, c.getClassLoader());
+            }
+        }
+        Class<?> impl = implementation(c, samName, samDesc);
+        MethodHandle twin = impl == null ? null : Twins.handle(impl, samName, samDesc);
+        if (twin == null) {
+            throw new IllegalArgumentException("Adjoint cannot instrument " + c.getName() + "." + samName
+                    + " (see the line Adjoint printed on stderr)");
+        }
+        return twin.bindTo(function);
+    }
+
+    private static SerializedLambda serializedForm(Object lambda) {
+        try {
+            Method m = lambda.getClass().getDeclaredMethod("writeReplace");
+            m.setAccessible(true);
+            Object form = m.invoke(lambda);
+            return form instanceof SerializedLambda s ? s : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static MethodHandle twinOfLambda(SerializedLambda lambda, ClassLoader loader) {
+        String implClassName = Type.getObjectType(lambda.getImplClass()).getClassName();
+        String name = lambda.getImplMethodName();
+        String desc = lambda.getImplMethodSignature();
+        Object[] captured = new Object[lambda.getCapturedArgCount()];
+        for (int i = 0; i < captured.length; i++) {
+            Object a = lambda.getCapturedArg(i);
+            captured[i] = a instanceof Double d ? (Object) Slot.passive(d) : a; // captured doubles are constants
+        }
+        try {
+            Class<?> implClass = Class.forName(implClassName, false, loader);
+            int kind = lambda.getImplMethodKind();
+            if ((kind == MethodHandleInfo.REF_invokeVirtual || kind == MethodHandleInfo.REF_invokeInterface)
+                    && captured.length > 0 && captured[0] != null) {
+                implClass = implementation(captured[0].getClass(), name, desc); // bound receiver: dispatch
+            }
+            MethodHandle twin = implClass == null ? null : Twins.handle(implClass, name, desc);
+            if (twin == null) {
+                throw new IllegalArgumentException("Adjoint cannot instrument " + implClassName + "." + name
+                        + desc + " (see the line Adjoint printed on stderr)");
+            }
+            return MethodHandles.insertArguments(twin, 0, captured);
+        } catch (ClassNotFoundException e) {
+            throw new IllegalArgumentException("cannot find " + implClassName, e);
+        }
+    }
+
+    /** The class declaring the method that a virtual call on an instance of {@code c} selects. */
+    private static Class<?> implementation(Class<?> c, String name, String desc) {
+        for (Class<?> k = c; k != null; k = k.getSuperclass()) {
+            for (Method m : k.getDeclaredMethods()) {
+                if (m.getName().equals(name) && Type.getMethodDescriptor(m).equals(desc)
+                        && !Modifier.isStatic(m.getModifiers())) {
+                    return Modifier.isAbstract(m.getModifiers()) ? null : k;
+                }
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,120 @@
+package io.adjoint.agent.link;
+
+import io.adjoint.agent.AdjointAgent;
+import io.adjoint.agent.twin.ClassHierarchy;
+import io.adjoint.agent.twin.TwinGenerator;
+import org.objectweb.asm.Type;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Where twins live: one hidden companion class per host class, defined as the host's nestmate the
+ * first time one of its twins is needed. Generating lazily from the class file means classes loaded
+ * before the agent attached are handled exactly like the others.
+ */
+public final class Twins {
+    private Twins() {
+    }
+
+    /** A defined companion: its lookup and the twin name of each original "name+descriptor". */
+    private record Linked(MethodHandles.Lookup lookup, Map<String, String> names,
+                          Map<String, MethodHandle> handles) {
+    }
+
+    private static final Linked NONE = new Linked(null, Map.of(), Map.of());
+
+    private static final ClassValue<Linked> COMPANIONS = new ClassValue<>() {
+        @Override
+        protected Linked computeValue(Class<?> host) {
+            return define(host);
+        }
+    };
+
+    /**
+     * The twin of {@code host}'s method {@code name+desc} (declared there, not inherited), or null when
+     * the host cannot be instrumented or the method has no body.
+     */
+    public static MethodHandle handle(Class<?> host, String name, String desc) {
+        Linked linked = COMPANIONS.get(host);
+        String twinName = linked.names.get(name + desc);
+        if (twinName == null) {
+            return null;
+        }
+        return linked.handles.computeIfAbsent(name + desc, k -> {
+            boolean isStatic = isStatic(host, name, desc);
+            String twinDesc = TwinGenerator.twinDescriptor(Type.getInternalName(host), isStatic, desc);
+            try {
+                return linked.lookup.findStatic(linked.lookup.lookupClass(), twinName,
+                        MethodType.fromMethodDescriptorString(twinDesc, host.getClassLoader()));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("twin of " + host.getName() + "." + name + desc + " vanished", e);
+            }
+        });
+    }
+
+    /** True when Adjoint may instrument this class at all. */
+    public static boolean instrumentable(Class<?> c) {
+        if (c.isPrimitive() || c.isArray() || c.isHidden()) {
+            return false;
+        }
+        return AdjointAgent.options().instruments(c.getName());
+    }
+
+    private static boolean isStatic(Class<?> host, String name, String desc) {
+        for (Method m : host.getDeclaredMethods()) {
+            if (m.getName().equals(name) && Type.getMethodDescriptor(m).equals(desc)) {
+                return Modifier.isStatic(m.getModifiers());
+            }
+        }
+        throw new IllegalStateException(host.getName() + "." + name + desc + " not found");
+    }
+
+    private static Linked define(Class<?> host) {
+        if (!instrumentable(host)) {
+            return NONE;
+        }
+        String internalName = Type.getInternalName(host);
+        try {
+            byte[] bytes = new ClassHierarchy(host.getClassLoader()).bytes(internalName);
+            if (bytes == null) {
+                AdjointAgent.warn("cannot instrument " + host.getName() + ": its class file is not readable "
+                        + "through its class loader; calls into it are treated as opaque");
+                return NONE;
+            }
+            TwinGenerator.Companion companion = TwinGenerator.generate(bytes, host.getClassLoader());
+            dump(companion);
+            MethodHandles.Lookup hostLookup = MethodHandles.privateLookupIn(host, MethodHandles.lookup());
+            MethodHandles.Lookup twinLookup = hostLookup.defineHiddenClass(companion.bytes(), true,
+                    MethodHandles.Lookup.ClassOption.NESTMATE);
+            AdjointAgent.verbose("instrumented " + host.getName() + " (" + companion.twinNames().size() + " twins)");
+            return new Linked(twinLookup, companion.twinNames(), new ConcurrentHashMap<>());
+        } catch (Throwable e) {
+            AdjointAgent.warn("cannot instrument " + host.getName() + ": " + e
+                    + "; calls into it are treated as opaque");
+            return NONE;
+        }
+    }
+
+    private static void dump(TwinGenerator.Companion companion) {
+        String dir = AdjointAgent.options().dumpDirectory();
+        if (dir == null) {
+            return;
+        }
+        Path file = Path.of(dir, companion.internalName() + ".class");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, companion.bytes());
+        } catch (IOException e) {
+            AdjointAgent.warn("cannot dump " + file + ": " + e);
+        }
+    }
+}

@@ -1,0 +1,329 @@
+package io.adjoint.agent.twin;
+
+import io.adjoint.internal.Primitives;
+import org.objectweb.asm.AnnotationVisitor;
+import org.objectweb.asm.Attribute;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.TypePath;
+
+import static io.adjoint.agent.twin.TwinOpcodes.OPS;
+import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
+
+/**
+ * Rewrites one method body into its twin (see {@link TwinGenerator}). Local variable slots keep their
+ * numbers; the tape, passed as the last parameter, is moved to a slot past all of the original's locals.
+ */
+final class TwinMethodAdapter extends MethodVisitor {
+    private final int paramSlots;
+    private final int tapeVar;
+    private final String where;
+    private final String sourceFile;
+    private final ClassHierarchy hierarchy;
+    private int nextLocal;
+    private int line;
+
+    TwinMethodAdapter(MethodVisitor mv, int paramSlots, int tapeVar, String where, String sourceFile,
+                      ClassHierarchy hierarchy) {
+        super(Opcodes.ASM9, mv);
+        this.paramSlots = paramSlots;
+        this.tapeVar = tapeVar;
+        this.where = where;
+        this.sourceFile = sourceFile;
+        this.hierarchy = hierarchy;
+        this.nextLocal = tapeVar + 1;
+    }
+
+    private void loadTape() {
+        super.visitVarInsn(Opcodes.ALOAD, tapeVar);
+    }
+
+    /** "pkg.Class.method(File.java:42)", for messages that must name the caller's source line. */
+    private String where() {
+        return where + "(" + (sourceFile == null ? "Unknown Source" : sourceFile) + (line > 0 ? ":" + line : "") + ")";
+    }
+
+    @Override
+    public void visitCode() {
+        super.visitCode();
+        if (tapeVar != paramSlots) {
+            super.visitVarInsn(Opcodes.ALOAD, paramSlots);
+            super.visitVarInsn(Opcodes.ASTORE, tapeVar);
+        }
+    }
+
+    @Override
+    public void visitLineNumber(int line, Label start) {
+        this.line = line;
+        super.visitLineNumber(line, start);
+    }
+
+    // ---- instructions ----------------------------------------------------------------------------
+
+    @Override
+    public void visitInsn(int opcode) {
+        String[] op = TwinOpcodes.computing(opcode);
+        if (op != null) {
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, op[0], op[1], false);
+        } else if (TwinOpcodes.producesPassiveDouble(opcode)) {
+            super.visitInsn(opcode);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "fromDouble", "(D)J", false);
+        } else if (TwinOpcodes.moving(opcode) >= 0) {
+            super.visitInsn(TwinOpcodes.moving(opcode));
+        } else if (!TwinOpcodes.pushConstant(opcode, mv)) {
+            super.visitInsn(opcode);
+        }
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int var) {
+        int moved = TwinOpcodes.moving(opcode);
+        super.visitVarInsn(moved >= 0 ? moved : opcode, var);
+    }
+
+    @Override
+    public void visitLdcInsn(Object value) {
+        if (value instanceof Double d) {
+            super.visitLdcInsn(io.adjoint.internal.Slot.passive(d));
+        } else {
+            super.visitLdcInsn(value);
+        }
+    }
+
+    @Override
+    public void visitFieldInsn(int opcode, String owner, String name, String desc) {
+        if (!desc.equals("D")) {
+            super.visitFieldInsn(opcode, owner, name, desc);
+            return;
+        }
+        int fieldId = io.adjoint.internal.Ops.fieldId(declaringClassOfField(owner, name).replace('/', '.') + "." + name);
+        switch (opcode) {
+            case Opcodes.GETFIELD -> {                    // [obj]
+                super.visitInsn(Opcodes.DUP);             // [obj obj]
+                super.visitFieldInsn(opcode, owner, name, desc); // [obj D]
+                super.visitLdcInsn(fieldId);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "getField", "(Ljava/lang/Object;DI" + TAPE_DESC + ")J", false);
+            }
+            case Opcodes.GETSTATIC -> {
+                super.visitFieldInsn(opcode, owner, name, desc);
+                super.visitLdcInsn(fieldId);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "getStatic", "(DI" + TAPE_DESC + ")J", false);
+            }
+            case Opcodes.PUTFIELD -> {                    // [obj J]
+                super.visitInsn(Opcodes.DUP2_X1);         // [J obj J]
+                super.visitInsn(Opcodes.POP2);            // [J obj]
+                super.visitInsn(Opcodes.DUP_X2);          // [obj J obj]
+                super.visitInsn(Opcodes.DUP_X2);          // [obj obj J obj]
+                super.visitInsn(Opcodes.POP);             // [obj obj J]
+                super.visitLdcInsn(fieldId);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "putField", "(Ljava/lang/Object;JI" + TAPE_DESC + ")D", false);
+                super.visitFieldInsn(opcode, owner, name, desc);
+            }
+            case Opcodes.PUTSTATIC -> {
+                super.visitLdcInsn(fieldId);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "putStatic", "(JI" + TAPE_DESC + ")D", false);
+                super.visitFieldInsn(opcode, owner, name, desc);
+            }
+            default -> throw new IllegalStateException("field opcode " + opcode);
+        }
+    }
+
+    /** Fields accessed through a subclass are one field: key shadows by the class that declares it. */
+    private String declaringClassOfField(String owner, String name) {
+        for (String c = owner; c != null; ) {
+            byte[] b = hierarchy.bytes(c);
+            if (b == null) {
+                break;
+            }
+            org.objectweb.asm.ClassReader r = new org.objectweb.asm.ClassReader(b);
+            boolean[] found = {false};
+            r.accept(new org.objectweb.asm.ClassVisitor(Opcodes.ASM9) {
+                @Override
+                public org.objectweb.asm.FieldVisitor visitField(int a, String n, String d, String s, Object v) {
+                    if (n.equals(name) && d.equals("D")) {
+                        found[0] = true;
+                    }
+                    return null;
+                }
+            }, ClassReader_SKIP_ALL);
+            if (found[0]) {
+                return c;
+            }
+            c = r.getSuperName();
+        }
+        return owner;
+    }
+
+    private static final int ClassReader_SKIP_ALL = org.objectweb.asm.ClassReader.SKIP_CODE
+            | org.objectweb.asm.ClassReader.SKIP_DEBUG | org.objectweb.asm.ClassReader.SKIP_FRAMES;
+
+    @Override
+    public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean isInterface) {
+        if (owner.startsWith("[") && name.equals("clone")) {
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "cloneArray",
+                    "(Ljava/lang/Object;" + TAPE_DESC + ")Ljava/lang/Object;", false);
+            return;
+        }
+        if (name.equals("<init>")) {
+            constructorCall(owner, desc, isInterface);
+            return;
+        }
+        if (!needsLinking(owner, name, desc)) {
+            super.visitMethodInsn(opcode, owner, name, desc, isInterface);
+            return;
+        }
+        int kind = switch (opcode) {
+            case Opcodes.INVOKESTATIC -> TwinGenerator.STATIC;
+            case Opcodes.INVOKEVIRTUAL -> TwinGenerator.VIRTUAL;
+            case Opcodes.INVOKEINTERFACE -> TwinGenerator.INTERFACE;
+            default -> TwinGenerator.SPECIAL;
+        };
+        String siteDesc = TwinGenerator.twinDescriptor(owner, opcode == Opcodes.INVOKESTATIC, desc);
+        loadTape();
+        super.visitInvokeDynamicInsn(name, siteDesc, TwinGenerator.LINK, kind, owner, desc, where());
+    }
+
+    /** Calls that can never carry a derivative stay plain calls: JDK methods with no double in sight. */
+    private static boolean needsLinking(String owner, String name, String desc) {
+        if (owner.startsWith("[")) {
+            return false;
+        }
+        if (Primitives.lookup(owner, name, desc) != null) {
+            return true;
+        }
+        boolean jdk = owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
+                || owner.startsWith("sun/") || owner.startsWith("com/sun/");
+        return !jdk || TwinGenerator.mentionsDoubles(desc);
+    }
+
+    /**
+     * Constructors run as they are (a twin cannot initialise an object), so double arguments go in as
+     * primal values; an active one is refused loudly by {@code Ops.opaqueArgument} rather than lost.
+     */
+    private void constructorCall(String owner, String desc, boolean isInterface) {
+        Type[] args = Type.getArgumentTypes(desc);
+        boolean hasDouble = false;
+        for (Type t : args) {
+            hasDouble |= t.getSort() == Type.DOUBLE;
+        }
+        if (!hasDouble) {
+            super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
+            return;
+        }
+        int[] slots = new int[args.length];
+        for (int i = 0; i < args.length; i++) {
+            slots[i] = nextLocal;
+            nextLocal += args[i].getSize();
+        }
+        for (int i = args.length - 1; i >= 0; i--) {
+            super.visitVarInsn(TwinGenerator.slot(args[i]).getOpcode(Opcodes.ISTORE), slots[i]);
+        }
+        for (int i = 0; i < args.length; i++) {
+            super.visitVarInsn(TwinGenerator.slot(args[i]).getOpcode(Opcodes.ILOAD), slots[i]);
+            if (args[i].getSort() == Type.DOUBLE) {
+                super.visitLdcInsn(owner.replace('/', '.') + ".<init>" + desc + " called at " + where());
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "opaqueArgument",
+                        "(JLjava/lang/String;" + TAPE_DESC + ")D", false);
+            }
+        }
+        super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
+    }
+
+    @Override
+    public void visitInvokeDynamicInsn(String name, String desc, Handle bsm, Object... bsmArgs) {
+        if (!desc.contains("D")) { // cheap pre-check; mentionsDoubles decides
+            super.visitInvokeDynamicInsn(name, desc, bsm, bsmArgs);
+            return;
+        }
+        boolean hasDouble = false;
+        for (Type t : Type.getArgumentTypes(desc)) {
+            hasDouble |= t.getSort() == Type.DOUBLE;
+        }
+        hasDouble |= Type.getReturnType(desc).getSort() == Type.DOUBLE;
+        if (!hasDouble) {
+            super.visitInvokeDynamicInsn(name, desc, bsm, bsmArgs);
+            return;
+        }
+        // Same bootstrap, same arguments, but the site takes slots: Linker.adaptIndy converts at the edge.
+        Object[] args = new Object[bsmArgs.length + 3];
+        args[0] = bsm;
+        args[1] = desc;
+        args[2] = where();
+        System.arraycopy(bsmArgs, 0, args, 3, bsmArgs.length);
+        super.visitInvokeDynamicInsn(name, TwinGenerator.slotDescriptor(desc), TwinGenerator.ADAPT_INDY, args);
+    }
+
+    @Override
+    public void visitMaxs(int maxStack, int maxLocals) {
+        super.visitMaxs(0, 0); // recomputed by the writer
+    }
+
+    // ---- drop what does not fit a twin: debug types of locals, annotations, unknown attributes ------
+
+    @Override
+    public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+        // recomputed by the writer (COMPUTE_FRAMES)
+    }
+
+    @Override
+    public void visitLocalVariable(String name, String desc, String signature, Label start, Label end, int index) {
+    }
+
+    @Override
+    public AnnotationVisitor visitLocalVariableAnnotation(int typeRef, TypePath typePath, Label[] start, Label[] end,
+                                                          int[] index, String descriptor, boolean visible) {
+        return null;
+    }
+
+    @Override
+    public void visitParameter(String name, int access) {
+    }
+
+    @Override
+    public AnnotationVisitor visitAnnotationDefault() {
+        return null;
+    }
+
+    @Override
+    public AnnotationVisitor visitAnnotation(String descriptor, boolean visible) {
+        return null;
+    }
+
+    @Override
+    public AnnotationVisitor visitTypeAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+        return null;
+    }
+
+    @Override
+    public void visitAnnotableParameterCount(int parameterCount, boolean visible) {
+    }
+
+    @Override
+    public AnnotationVisitor visitParameterAnnotation(int parameter, String descriptor, boolean visible) {
+        return null;
+    }
+
+    @Override
+    public AnnotationVisitor visitInsnAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+        return null;
+    }
+
+    @Override
+    public AnnotationVisitor visitTryCatchAnnotation(int typeRef, TypePath typePath, String descriptor, boolean visible) {
+        return null;
+    }
+
+    @Override
+    public void visitAttribute(Attribute attribute) {
+    }
+}

@@ -1,0 +1,368 @@
+package io.adjoint.internal;
+
+import io.adjoint.NotDifferentiableException;
+
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The operations twin bytecode calls in place of the JVM's double instructions (the opcode table in
+ * {@code io.adjoint.agent.twin.TwinOpcodes} maps each opcode to one of these). Every operation first
+ * asks whether its operands are passive and, if so, just computes: activity analysis at run time.
+ * Each takes the recording's tape as its last argument.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    // ---- arithmetic: DADD DSUB DMUL DDIV DREM DNEG ------------------------------------------------
+
+    public static long add(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
+        if (pa && pb) {
+            return Slot.passive(Slot.value(a) + Slot.value(b));
+        }
+        if (pb) {
+            return t.push1(t.valueOf(a) + Slot.value(b), a, 1.0);
+        }
+        if (pa) {
+            return t.push1(Slot.value(a) + t.valueOf(b), b, 1.0);
+        }
+        return t.push2(t.valueOf(a) + t.valueOf(b), a, 1.0, b, 1.0);
+    }
+
+    public static long sub(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
+        if (pa && pb) {
+            return Slot.passive(Slot.value(a) - Slot.value(b));
+        }
+        if (pb) {
+            return t.push1(t.valueOf(a) - Slot.value(b), a, 1.0);
+        }
+        if (pa) {
+            return t.push1(Slot.value(a) - t.valueOf(b), b, -1.0);
+        }
+        return t.push2(t.valueOf(a) - t.valueOf(b), a, 1.0, b, -1.0);
+    }
+
+    public static long mul(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
+        if (pa && pb) {
+            return Slot.passive(Slot.value(a) * Slot.value(b));
+        }
+        if (pb) {
+            double vb = Slot.value(b);
+            return t.push1(t.valueOf(a) * vb, a, vb);
+        }
+        if (pa) {
+            double va = Slot.value(a);
+            return t.push1(va * t.valueOf(b), b, va);
+        }
+        double va = t.valueOf(a), vb = t.valueOf(b);
+        return t.push2(va * vb, a, vb, b, va);
+    }
+
+    public static long div(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
+        if (pa && pb) {
+            return Slot.passive(Slot.value(a) / Slot.value(b));
+        }
+        if (pb) {
+            double vb = Slot.value(b);
+            return t.push1(t.valueOf(a) / vb, a, 1.0 / vb);
+        }
+        double va = pa ? Slot.value(a) : t.valueOf(a), vb = t.valueOf(b);
+        double q = va / vb;
+        if (pa) {
+            return t.push1(q, b, -q / vb);
+        }
+        return t.push2(q, a, 1.0 / vb, b, -q / vb);
+    }
+
+    /** x % y = x - y * trunc(x / y): partials 1 and -trunc(x / y) away from the jumps. */
+    public static long rem(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
+        if (pa && pb) {
+            return Slot.passive(Slot.value(a) % Slot.value(b));
+        }
+        double va = pa ? Slot.value(a) : t.valueOf(a), vb = pb ? Slot.value(b) : t.valueOf(b);
+        double r = va % vb;
+        if (pb) {
+            return t.push1(r, a, 1.0);
+        }
+        double q = Math.rint((va - r) / vb);
+        if (pa) {
+            return t.push1(r, b, -q);
+        }
+        return t.push2(r, a, 1.0, b, -q);
+    }
+
+    public static long neg(long a, Tape t) {
+        if (Slot.isPassive(a)) {
+            return Slot.passive(-Slot.value(a));
+        }
+        return t.push1(-t.valueOf(a), a, -1.0);
+    }
+
+    // ---- comparisons and conversions: DCMPL DCMPG D2I D2L D2F I2D L2D F2D ----------------------------
+
+    public static int cmpl(long a, long b, Tape t) {
+        double va = t.primal(a), vb = t.primal(b);
+        return va > vb ? 1 : va == vb ? 0 : -1; // NaN gives -1
+    }
+
+    public static int cmpg(long a, long b, Tape t) {
+        double va = t.primal(a), vb = t.primal(b);
+        return va < vb ? -1 : va == vb ? 0 : 1; // NaN gives 1
+    }
+
+    public static int d2i(long a, Tape t) {
+        return (int) t.primal(a);
+    }
+
+    public static long d2l(long a, Tape t) {
+        return (long) t.primal(a);
+    }
+
+    /** Float arithmetic is not recorded yet: narrowing an active value to float would lose its derivative. */
+    public static float d2f(long a, Tape t) {
+        if (Slot.isActive(a)) {
+            throw new NotDifferentiableException("an active double was narrowed to float; float arithmetic "
+                    + "is not differentiated yet");
+        }
+        return (float) Slot.value(a);
+    }
+
+    /** A double that enters twin code from outside (I2D, L2D, F2D results, raw loads). */
+    public static long fromDouble(double v) {
+        return Slot.passive(v);
+    }
+
+    /** The primal value of a slot, for a passive use (string concatenation, printing). */
+    public static double primal(long a, Tape t) {
+        return t.primal(a);
+    }
+
+    // ---- arrays: DALOAD DASTORE ------------------------------------------------------------------
+
+    public static long daload(double[] array, int i, Tape t) {
+        double v = array[i];
+        long[] s = t.shadows.arrayShadow(array);
+        if (s != null) {
+            long slot = s[i];
+            if (slot != 0) {
+                return checkFresh(slot, v, t, "an element of a double[]");
+            }
+        }
+        return Slot.passive(v);
+    }
+
+    public static void dastore(double[] array, int i, long v, Tape t) {
+        if (Slot.isActive(v)) {
+            array[i] = t.valueOf(v);
+            t.shadows.arrayShadowForWrite(array, array.length)[i] = v;
+        } else {
+            array[i] = Slot.value(v);
+            long[] s = t.shadows.arrayShadow(array);
+            if (s != null) {
+                s[i] = 0;
+            }
+        }
+    }
+
+    /** Marks the elements of {@code array} as the independent variables; returns their slots. */
+    public static long[] seed(double[] array, Tape t) {
+        long[] s = t.shadows.arrayShadowForWrite(array, array.length);
+        for (int i = 0; i < array.length; i++) {
+            s[i] = t.input(array[i]);
+        }
+        return s;
+    }
+
+    /** The slot of element {@code i} of {@code array}, as twin code would read it. */
+    public static long slotOf(double[] array, int i, Tape t) {
+        return daload(array, i, t);
+    }
+
+    /** True when some element of {@code array} holds an active value. */
+    public static boolean hasActive(double[] array, Tape t) {
+        long[] s = t.shadows.arrayShadow(array);
+        if (s != null) {
+            for (long slot : s) {
+                if (slot != 0) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** {@code array.clone()} in twin code: a double[] copy carries its shadow along. */
+    public static Object cloneArray(Object array, Tape t) {
+        Object copy;
+        if (array instanceof double[] d) {
+            copy = d.clone();
+            long[] s = t.shadows.arrayShadow(d);
+            if (s != null) {
+                t.shadows.putArray(copy, s.clone());
+            }
+        } else if (array instanceof Object[] o) {
+            copy = o.clone();
+        } else {
+            copy = cloneOther(array);
+        }
+        return copy;
+    }
+
+    private static Object cloneOther(Object a) {
+        if (a instanceof int[] x) return x.clone();
+        if (a instanceof long[] x) return x.clone();
+        if (a instanceof float[] x) return x.clone();
+        if (a instanceof byte[] x) return x.clone();
+        if (a instanceof short[] x) return x.clone();
+        if (a instanceof char[] x) return x.clone();
+        if (a instanceof boolean[] x) return x.clone();
+        throw new NullPointerException("clone of null array");
+    }
+
+    /** {@code System.arraycopy}: shadows follow the elements. */
+    public static void arraycopy(Object src, int srcPos, Object dest, int destPos, int length, Tape t) {
+        System.arraycopy(src, srcPos, dest, destPos, length);
+        if (src instanceof double[]) {
+            long[] from = t.shadows.arrayShadow(src);
+            long[] to = from != null ? t.shadows.arrayShadowForWrite(dest, ((double[]) dest).length)
+                    : t.shadows.arrayShadow(dest);
+            if (to != null) {
+                if (from != null) {
+                    System.arraycopy(from, srcPos, to, destPos, length);
+                } else {
+                    java.util.Arrays.fill(to, destPos, destPos + length, 0L);
+                }
+            }
+        }
+    }
+
+    /** {@code Arrays.copyOfRange(double[], from, to)}. */
+    public static double[] copyOfRange(double[] a, int from, int to, Tape t) {
+        double[] copy = java.util.Arrays.copyOfRange(a, from, to);
+        long[] s = t.shadows.arrayShadow(a);
+        if (s != null) {
+            long[] cs = new long[copy.length];
+            System.arraycopy(s, from, cs, 0, Math.min(s.length, to) - from);
+            t.shadows.putArray(copy, cs);
+        }
+        return copy;
+    }
+
+    /** {@code Arrays.copyOf(double[], length)}. */
+    public static double[] copyOf(double[] a, int length, Tape t) {
+        double[] copy = java.util.Arrays.copyOf(a, length);
+        long[] s = t.shadows.arrayShadow(a);
+        if (s != null) {
+            t.shadows.putArray(copy, java.util.Arrays.copyOf(s, length));
+        }
+        return copy;
+    }
+
+    /** {@code Arrays.fill(double[], v)}. */
+    public static void fill(double[] a, long v, Tape t) {
+        fill(a, 0, a.length, v, t);
+    }
+
+    /** {@code Arrays.fill(double[], from, to, v)}. */
+    public static void fill(double[] a, int from, int to, long v, Tape t) {
+        java.util.Arrays.fill(a, from, to, t.primal(v));
+        long[] s = Slot.isActive(v) ? t.shadows.arrayShadowForWrite(a, a.length) : t.shadows.arrayShadow(a);
+        if (s != null) {
+            java.util.Arrays.fill(s, from, to, Slot.isActive(v) ? v : 0L);
+        }
+    }
+
+    /** {@code Arrays.sort(double[])}: the derivatives follow the values they belong to. */
+    public static void sort(double[] a, Tape t) {
+        sort(a, 0, a.length, t);
+    }
+
+    /** {@code Arrays.sort(double[], from, to)}. */
+    public static void sort(double[] a, int from, int to, Tape t) {
+        long[] s = t.shadows.arrayShadow(a);
+        if (s == null) {
+            java.util.Arrays.sort(a, from, to);
+            return;
+        }
+        java.util.Objects.checkFromToIndex(from, to, a.length);
+        Integer[] order = new Integer[to - from];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = from + i;
+        }
+        java.util.Arrays.sort(order, (i, j) -> Double.compare(a[i], a[j]));
+        double[] values = new double[order.length];
+        long[] slots = new long[order.length];
+        for (int i = 0; i < order.length; i++) {
+            values[i] = a[order[i]];
+            slots[i] = s[order[i]];
+        }
+        System.arraycopy(values, 0, a, from, values.length);
+        System.arraycopy(slots, 0, s, from, slots.length);
+    }
+
+    /**
+     * A double handed to code that runs uninstrumented (a constructor, an opaque call): fine when passive,
+     * refused loudly when active, since its derivative would be lost.
+     */
+    public static double opaqueArgument(long v, String callee, Tape t) {
+        if (Slot.isActive(v)) {
+            throw new NotDifferentiableException("Adjoint cannot differentiate through " + callee
+                    + ": it runs uninstrumented and receives an active double");
+        }
+        return Slot.value(v);
+    }
+
+    // ---- fields: GETFIELD PUTFIELD GETSTATIC PUTSTATIC of type double --------------------------------
+
+    private static final ConcurrentHashMap<String, Integer> FIELD_IDS = new ConcurrentHashMap<>();
+
+    /** A stable small number for a field, baked into twin code as a constant. */
+    public static int fieldId(String ownerDotName) {
+        return FIELD_IDS.computeIfAbsent(ownerDotName, k -> FIELD_IDS.size() + 1);
+    }
+
+    public static long getField(Object owner, double v, int fieldId, Tape t) {
+        long slot = t.shadows.field(owner, fieldId);
+        if (slot != 0) {
+            return checkFresh(slot, v, t, "a double field");
+        }
+        return Slot.passive(v);
+    }
+
+    /** Records the shadow of a field write and returns the primal value for the real PUTFIELD. */
+    public static double putField(Object owner, long v, int fieldId, Tape t) {
+        if (Slot.isActive(v)) {
+            t.shadows.putField(owner, fieldId, v);
+            return t.valueOf(v);
+        }
+        if (t.shadows.field(owner, fieldId) != 0) {
+            t.shadows.putField(owner, fieldId, 0);
+        }
+        return Slot.value(v);
+    }
+
+    public static long getStatic(double v, int fieldId, Tape t) {
+        return getField(Shadows.STATICS, v, fieldId, t);
+    }
+
+    public static double putStatic(long v, int fieldId, Tape t) {
+        return putField(Shadows.STATICS, v, fieldId, t);
+    }
+
+    /**
+     * A shadow is only believed while the primal memory still holds the value it was recorded with;
+     * otherwise code Adjoint cannot see changed it, and any gradient through it would be stale.
+     */
+    private static long checkFresh(long slot, double primal, Tape t, String what) {
+        if (Double.doubleToRawLongBits(t.valueOf(slot)) == Double.doubleToRawLongBits(primal)) {
+            return slot;
+        }
+        throw new NotDifferentiableException(what + " that held an active value was overwritten by code "
+                + "Adjoint does not instrument; its derivative is unknown");
+    }
+}

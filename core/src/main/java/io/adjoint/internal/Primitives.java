@@ -1,0 +1,195 @@
+package io.adjoint.internal;
+
+import io.adjoint.internal.RuleOps.DoubleIntToDouble;
+import io.adjoint.internal.RuleOps.Partial2;
+import io.adjoint.internal.RuleOps.Ternary;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleToIntFunction;
+import java.util.function.DoubleToLongFunction;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The table of primitives: every library function Adjoint differentiates by rule rather than by
+ * instrumenting its bytecode, each with its derivative (in the spirit of JAX's primitive table).
+ * Each row gives the primal for {@code java.lang.Math} and for {@code java.lang.StrictMath} (so the
+ * recorded value is bit-for-bit what the program computes) and the local partials.
+ *
+ * <p>Conventions at points where the derivative does not exist (seed notes: d/dv max(0, v) = 1{v >= 0}):
+ * abs'(0) = 0, sqrt'(0) = cbrt'(0) = +inf, max/min ties as in {@link RuleOps#select}, and functions that
+ * are piecewise constant (floor, ceil, rint, round, signum, ulp) have derivative 0 and give passive results.
+ */
+public final class Primitives {
+    private Primitives() {
+    }
+
+    private static final String MATH = "java/lang/Math";
+    private static final String STRICT = "java/lang/StrictMath";
+    private static final Map<String, MethodHandle> RULES = new ConcurrentHashMap<>();
+    private static final double LN10 = Math.log(10.0);
+    private static final MethodHandles.Lookup L = MethodHandles.lookup();
+    private static final Class<?> J = long.class;
+
+    static {
+        // name, Math primal, StrictMath primal, d/dx at (x, y = f(x))
+        unary("exp", Math::exp, StrictMath::exp, (x, y) -> y);
+        unary("expm1", Math::expm1, StrictMath::expm1, (x, y) -> y + 1.0);
+        unary("log", Math::log, StrictMath::log, (x, y) -> 1.0 / x);
+        unary("log10", Math::log10, StrictMath::log10, (x, y) -> 1.0 / (x * LN10));
+        unary("log1p", Math::log1p, StrictMath::log1p, (x, y) -> 1.0 / (1.0 + x));
+        unary("sqrt", Math::sqrt, StrictMath::sqrt, (x, y) -> 0.5 / y);
+        unary("cbrt", Math::cbrt, StrictMath::cbrt, (x, y) -> 1.0 / (3.0 * y * y));
+        unary("sin", Math::sin, StrictMath::sin, (x, y) -> Math.cos(x));
+        unary("cos", Math::cos, StrictMath::cos, (x, y) -> -Math.sin(x));
+        unary("tan", Math::tan, StrictMath::tan, (x, y) -> 1.0 + y * y);
+        unary("asin", Math::asin, StrictMath::asin, (x, y) -> 1.0 / Math.sqrt(1.0 - x * x));
+        unary("acos", Math::acos, StrictMath::acos, (x, y) -> -1.0 / Math.sqrt(1.0 - x * x));
+        unary("atan", Math::atan, StrictMath::atan, (x, y) -> 1.0 / (1.0 + x * x));
+        unary("sinh", Math::sinh, StrictMath::sinh, (x, y) -> Math.cosh(x));
+        unary("cosh", Math::cosh, StrictMath::cosh, (x, y) -> Math.sinh(x));
+        unary("tanh", Math::tanh, StrictMath::tanh, (x, y) -> 1.0 - y * y);
+        unary("abs", Math::abs, StrictMath::abs, (x, y) -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
+        unary("toRadians", Math::toRadians, StrictMath::toRadians, (x, y) -> Math.toRadians(1.0));
+        unary("toDegrees", Math::toDegrees, StrictMath::toDegrees, (x, y) -> Math.toDegrees(1.0));
+        unary("nextUp", Math::nextUp, StrictMath::nextUp, (x, y) -> 1.0);
+        unary("nextDown", Math::nextDown, StrictMath::nextDown, (x, y) -> 1.0);
+
+        flat("floor", Math::floor, StrictMath::floor);
+        flat("ceil", Math::ceil, StrictMath::ceil);
+        flat("rint", Math::rint, StrictMath::rint);
+        flat("signum", Math::signum, StrictMath::signum);
+        flat("ulp", Math::ulp, StrictMath::ulp);
+        flatToLong("round", Math::round, StrictMath::round);
+        toInt("getExponent", Math::getExponent, StrictMath::getExponent);
+
+        // name, primals, d/dx and d/dy at (x, y, r = f(x, y))
+        binary("pow", Math::pow, StrictMath::pow,
+                (x, y, r) -> y == 0 ? 0.0 : y * Math.pow(x, y - 1.0),
+                (x, y, r) -> r == 0 ? 0.0 : r * Math.log(x));
+        binary("atan2", Math::atan2, StrictMath::atan2,
+                (y, x, r) -> x / (x * x + y * y),
+                (y, x, r) -> -y / (x * x + y * y));
+        binary("hypot", Math::hypot, StrictMath::hypot,
+                (x, y, r) -> r == 0 ? 0.0 : x / r,
+                (x, y, r) -> r == 0 ? 0.0 : y / r);
+        binary("IEEEremainder", Math::IEEEremainder, StrictMath::IEEEremainder,
+                (x, y, r) -> 1.0,
+                (x, y, r) -> -Math.rint((x - r) / y));
+        binary("copySign", Math::copySign, StrictMath::copySign,
+                (x, y, r) -> (Math.copySign(1.0, x) == Math.copySign(1.0, r)) ? 1.0 : -1.0,
+                (x, y, r) -> 0.0);
+        binary("nextAfter", Math::nextAfter, StrictMath::nextAfter,
+                (x, y, r) -> 1.0,
+                (x, y, r) -> 0.0);
+        select("max", Math::max, StrictMath::max, true);
+        select("min", Math::min, StrictMath::min, false);
+        fma(Math::fma, StrictMath::fma);
+        scalb(Math::scalb, StrictMath::scalb);
+
+        // memory primitives: copies and rearrangements of double[] carry the elements' slots along
+        memory("java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", "arraycopy");
+        memory("java/util/Arrays", "copyOf", "([DI)[D", "copyOf");
+        memory("java/util/Arrays", "copyOfRange", "([DII)[D", "copyOfRange");
+        memory("java/util/Arrays", "fill", "([DD)V", "fill");
+        memory("java/util/Arrays", "fill", "([DIID)V", "fill");
+        memory("java/util/Arrays", "sort", "([D)V", "sort");
+        memory("java/util/Arrays", "sort", "([DII)V", "sort");
+    }
+
+    private static void memory(String owner, String name, String desc, String opsMethod) {
+        MethodType slots = MethodType.fromMethodDescriptorString(desc, null);
+        for (int i = 0; i < slots.parameterCount(); i++) {
+            if (slots.parameterType(i) == double.class) {
+                slots = slots.changeParameterType(i, long.class);
+            }
+        }
+        try {
+            register(owner, name, desc, L.findStatic(Ops.class, opsMethod, slots.appendParameterTypes(Tape.class)));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * The rule for a call, as a handle whose type is the call's descriptor with each double as a long
+     * slot, plus the tape as a last argument; null if there is none.
+     */
+    public static MethodHandle lookup(String owner, String name, String descriptor) {
+        return RULES.get(owner + '.' + name + descriptor);
+    }
+
+    /** Registers (or replaces) the rule for one static method, given as a ready handle. */
+    public static void register(String owner, String name, String descriptor, MethodHandle rule) {
+        RULES.put(owner + '.' + name + descriptor, rule);
+    }
+
+    // ---- row builders ----------------------------------------------------------------------------
+
+
+    private static MethodHandle shape(String name, MethodType type) {
+        try {
+            return L.findStatic(RuleOps.class, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static void both(String name, String desc, MethodHandle shape, int at, Object mathPrimal,
+                             Object strictPrimal, Object... rest) {
+        Object[] m = new Object[rest.length + 1];
+        Object[] s = new Object[rest.length + 1];
+        m[0] = mathPrimal;
+        s[0] = strictPrimal;
+        System.arraycopy(rest, 0, m, 1, rest.length);
+        System.arraycopy(rest, 0, s, 1, rest.length);
+        register(MATH, name, desc, MethodHandles.insertArguments(shape, at, m));
+        register(STRICT, name, desc, MethodHandles.insertArguments(shape, at, s));
+    }
+
+    private static void unary(String name, DoubleUnaryOperator math, DoubleUnaryOperator strict,
+                              DoubleBinaryOperator d) {
+        both(name, "(D)D", shape("unary", MethodType.methodType(J, J, Tape.class,
+                DoubleUnaryOperator.class, DoubleBinaryOperator.class)), 2, math, strict, d);
+    }
+
+    private static void flat(String name, DoubleUnaryOperator math, DoubleUnaryOperator strict) {
+        both(name, "(D)D", shape("flat", MethodType.methodType(J, J, Tape.class, DoubleUnaryOperator.class)),
+                2, math, strict);
+    }
+
+    private static void flatToLong(String name, DoubleToLongFunction math, DoubleToLongFunction strict) {
+        both(name, "(D)J", shape("flatToLong", MethodType.methodType(J, J, Tape.class,
+                DoubleToLongFunction.class)), 2, math, strict);
+    }
+
+    private static void toInt(String name, DoubleToIntFunction math, DoubleToIntFunction strict) {
+        both(name, "(D)I", shape("toInt", MethodType.methodType(int.class, J, Tape.class,
+                DoubleToIntFunction.class)), 2, math, strict);
+    }
+
+    private static void binary(String name, DoubleBinaryOperator math, DoubleBinaryOperator strict,
+                               Partial2 dx, Partial2 dy) {
+        both(name, "(DD)D", shape("binary", MethodType.methodType(J, J, J, Tape.class,
+                DoubleBinaryOperator.class, Partial2.class, Partial2.class)), 3, math, strict, dx, dy);
+    }
+
+    private static void select(String name, DoubleBinaryOperator math, DoubleBinaryOperator strict, boolean max) {
+        both(name, "(DD)D", shape("select", MethodType.methodType(J, J, J, Tape.class,
+                DoubleBinaryOperator.class, boolean.class)), 3, math, strict, max);
+    }
+
+    private static void fma(Ternary math, Ternary strict) {
+        both("fma", "(DDD)D", shape("fma", MethodType.methodType(J, J, J, J, Tape.class, Ternary.class)),
+                4, math, strict);
+    }
+
+    private static void scalb(DoubleIntToDouble math, DoubleIntToDouble strict) {
+        both("scalb", "(DI)D", shape("scalb", MethodType.methodType(J, J, int.class, Tape.class,
+                DoubleIntToDouble.class)), 3, math, strict);
+    }
+}

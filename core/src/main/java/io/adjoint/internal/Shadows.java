@@ -1,0 +1,169 @@
+package io.adjoint.internal;
+
+import java.util.Arrays;
+
+/**
+ * Per-recording shadow memory. The primal memory (the real {@code double[]} elements and fields) stays
+ * true, so code Adjoint cannot see reads correct values; beside it this holds the active slot last
+ * stored at each place by twin code. Scoped to one recording, so it needs no weak references: the
+ * tape's {@link Tape#close()} drops everything.
+ */
+final class Shadows {
+    // double[] -> long[] of slots (0 = nothing active stored there), identity-keyed, open addressing.
+    private Object[] arrayKeys = new Object[64];
+    private long[][] arrayShadows = new long[64][];
+    private int arrayCount;
+    private Object lastArray;
+    private long[] lastShadow;
+
+    // (object, field id) -> active slot; static fields use STATICS as the object.
+    static final Object STATICS = new Object();
+    private Object[] fieldObjects = new Object[64];
+    private int[] fieldIds = new int[64];
+    private long[] fieldSlots = new long[64];
+    private int fieldCount;
+
+    void clear() {
+        if (arrayCount > 0) {
+            Arrays.fill(arrayKeys, null);
+            Arrays.fill(arrayShadows, null);
+            arrayCount = 0;
+        }
+        lastArray = null;
+        lastShadow = null;
+        if (fieldCount > 0) {
+            Arrays.fill(fieldObjects, null);
+            fieldCount = 0;
+        }
+    }
+
+    boolean isEmpty() {
+        return arrayCount == 0 && fieldCount == 0;
+    }
+
+    // ---- arrays ----------------------------------------------------------------------------------
+
+    /** The shadow of {@code array}, or null when nothing active was ever stored in it. */
+    long[] arrayShadow(Object array) {
+        if (array == lastArray) {
+            return lastShadow;
+        }
+        if (arrayCount == 0) {
+            return null;
+        }
+        Object[] keys = arrayKeys;
+        int mask = keys.length - 1;
+        for (int i = System.identityHashCode(array) & mask; ; i = (i + 1) & mask) {
+            Object k = keys[i];
+            if (k == array) {
+                lastArray = array;
+                return lastShadow = arrayShadows[i];
+            }
+            if (k == null) {
+                return null;
+            }
+        }
+    }
+
+    /** The shadow of {@code array}, created (all passive) if absent. */
+    long[] arrayShadowForWrite(Object array, int length) {
+        long[] s = arrayShadow(array);
+        if (s != null) {
+            return s;
+        }
+        s = new long[length];
+        putArray(array, s);
+        lastArray = array;
+        lastShadow = s;
+        return s;
+    }
+
+    /** Installs {@code shadow} as the shadow of {@code array}, replacing any previous one. */
+    void putArray(Object array, long[] shadow) {
+        if (2 * (arrayCount + 1) > arrayKeys.length) {
+            rehashArrays();
+        }
+        Object[] keys = arrayKeys;
+        int mask = keys.length - 1;
+        int i = System.identityHashCode(array) & mask;
+        while (keys[i] != null && keys[i] != array) {
+            i = (i + 1) & mask;
+        }
+        if (keys[i] == null) {
+            arrayCount++;
+        }
+        keys[i] = array;
+        arrayShadows[i] = shadow;
+        if (lastArray == array) {
+            lastShadow = shadow;
+        }
+    }
+
+    private void rehashArrays() {
+        Object[] oldKeys = arrayKeys;
+        long[][] oldShadows = arrayShadows;
+        arrayKeys = new Object[oldKeys.length * 2];
+        arrayShadows = new long[oldKeys.length * 2][];
+        arrayCount = 0;
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != null) {
+                putArray(oldKeys[i], oldShadows[i]);
+            }
+        }
+    }
+
+    // ---- fields ----------------------------------------------------------------------------------
+
+    /** The slot stored in field {@code fieldId} of {@code owner}, or 0 when none. */
+    long field(Object owner, int fieldId) {
+        if (fieldCount == 0) {
+            return 0;
+        }
+        int mask = fieldObjects.length - 1;
+        for (int i = fieldHash(owner, fieldId) & mask; ; i = (i + 1) & mask) {
+            Object k = fieldObjects[i];
+            if (k == null) {
+                return 0;
+            }
+            if (k == owner && fieldIds[i] == fieldId) {
+                return fieldSlots[i];
+            }
+        }
+    }
+
+    void putField(Object owner, int fieldId, long slot) {
+        if (2 * (fieldCount + 1) > fieldObjects.length) {
+            rehashFields();
+        }
+        int mask = fieldObjects.length - 1;
+        int i = fieldHash(owner, fieldId) & mask;
+        while (fieldObjects[i] != null && !(fieldObjects[i] == owner && fieldIds[i] == fieldId)) {
+            i = (i + 1) & mask;
+        }
+        if (fieldObjects[i] == null) {
+            fieldCount++;
+        }
+        fieldObjects[i] = owner;
+        fieldIds[i] = fieldId;
+        fieldSlots[i] = slot;
+    }
+
+    private static int fieldHash(Object owner, int fieldId) {
+        return System.identityHashCode(owner) * 31 + fieldId * 0x9E3779B9;
+    }
+
+    private void rehashFields() {
+        Object[] oldObjects = fieldObjects;
+        int[] oldIds = fieldIds;
+        long[] oldSlots = fieldSlots;
+        fieldObjects = new Object[oldObjects.length * 2];
+        fieldIds = new int[oldObjects.length * 2];
+        fieldSlots = new long[oldObjects.length * 2];
+        fieldCount = 0;
+        for (int i = 0; i < oldObjects.length; i++) {
+            if (oldObjects[i] != null) {
+                putField(oldObjects[i], oldIds[i], oldSlots[i]);
+            }
+        }
+    }
+}
