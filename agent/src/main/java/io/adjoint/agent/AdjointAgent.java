@@ -28,6 +28,28 @@ public final class AdjointAgent {
         }
         instrumentation = inst;
         verbose("agent installed");
+        startReports(inst);
+    }
+
+    /** report=: prologues on the named methods, also in classes loaded before the agent (attach). */
+    private static void startReports(Instrumentation inst) {
+        if (options.report().isEmpty()) {
+            return;
+        }
+        io.adjoint.agent.report.ReportHook.start(options.reportFile());
+        warn("reporting gradients of " + String.join(";", options.report()) + " to "
+                + java.nio.file.Path.of(options.reportFile()).toAbsolutePath());
+        io.adjoint.agent.report.ReportTransformer t = new io.adjoint.agent.report.ReportTransformer(options.report());
+        inst.addTransformer(t, true);
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (t.classNames().contains(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+                try {
+                    inst.retransformClasses(c);
+                } catch (Exception | LinkageError e) {
+                    warn("cannot add report prologues to " + c.getName() + ": " + e);
+                }
+            }
+        }
     }
 
     public static AgentOptions options() {
@@ -42,6 +64,7 @@ public final class AdjointAgent {
                 if (instrumentation == null) {
                     instrumentation = SelfAttach.attach();
                     verbose("agent self-attached");
+                    startReports(instrumentation);
                 }
                 inst = instrumentation;
             }

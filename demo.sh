@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds Adjoint, then runs the unmodified demo application under the agent with report=,
+# and prints the reported gradients beside finite differences of the same quantities.
+set -euo pipefail
+cd "$(dirname "$0")"
+mvn -B -q -DskipTests package
+AGENT=agent/target/adjoint-agent.jar
+APP=demo/target/demo-app.jar
+REPORT=target/demo-report.jsonl
+mkdir -p target && rm -f "$REPORT"
+echo "== the application, run as usual with the agent attached =="
+java -javaagent:$AGENT=report='demo.Pricer#price;demo.Book#value',out=$REPORT -jar $APP
+echo
+echo "== what Adjoint reported ($REPORT), beside finite differences =="
+java -cp $AGENT:$APP io.adjoint.agent.tools.ReportCheck $REPORT
