@@ -1,11 +1,18 @@
 package io.adjoint.agent;
 
+import io.adjoint.agent.host.HostTransformer;
+import io.adjoint.agent.report.ReportHook;
+
 import java.lang.instrument.Instrumentation;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The agent's entry points and its shared state. Reached three ways: {@code -javaagent} ({@link #premain}),
  * attach into a running JVM ({@link #agentmain}), and self-attach on the first gradient call
- * ({@link #ensureInstalled()}).
+ * ({@link #ensureInstalled()}). Installing registers the {@link HostTransformer} (method prologues) and,
+ * when attached late, retransforms the classes already loaded.
  */
 public final class AdjointAgent {
     private AdjointAgent() {
@@ -23,30 +30,47 @@ public final class AdjointAgent {
     }
 
     private static synchronized void install(String args, Instrumentation inst) {
+        if (instrumentation != null) {
+            return;
+        }
         if (args != null && !args.isEmpty()) {
             options = AgentOptions.parse(args);
         }
         instrumentation = inst;
+        setUp(inst);
         verbose("agent installed");
-        startReports(inst);
     }
 
-    /** report=: prologues on the named methods, also in classes loaded before the agent (attach). */
-    private static void startReports(Instrumentation inst) {
-        if (options.report().isEmpty()) {
+    private static void setUp(Instrumentation inst) {
+        if (!options.report().isEmpty()) {
+            ReportHook.start(options.reportFile());
+            warn("reporting gradients of " + String.join(";", options.report()) + " to "
+                    + Path.of(options.reportFile()).toAbsolutePath());
+        }
+        HostTransformer transformer = new HostTransformer(options);
+        inst.addTransformer(transformer, true);
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> c : inst.getAllLoadedClasses()) {
+            if (inst.isModifiableClass(c) && transformer.wants(c)) {
+                loaded.add(c);
+            }
+        }
+        retransform(inst, loaded);
+    }
+
+    /** Retransforms in one batch; if the batch fails, class by class so one bad class spoils nothing else. */
+    private static void retransform(Instrumentation inst, List<Class<?>> classes) {
+        if (classes.isEmpty()) {
             return;
         }
-        io.adjoint.agent.report.ReportHook.start(options.reportFile());
-        warn("reporting gradients of " + String.join(";", options.report()) + " to "
-                + java.nio.file.Path.of(options.reportFile()).toAbsolutePath());
-        io.adjoint.agent.report.ReportTransformer t = new io.adjoint.agent.report.ReportTransformer(options.report());
-        inst.addTransformer(t, true);
-        for (Class<?> c : inst.getAllLoadedClasses()) {
-            if (t.classNames().contains(c.getName().replace('.', '/')) && inst.isModifiableClass(c)) {
+        try {
+            inst.retransformClasses(classes.toArray(new Class<?>[0]));
+        } catch (Throwable batch) {
+            for (Class<?> c : classes) {
                 try {
                     inst.retransformClasses(c);
-                } catch (Exception | LinkageError e) {
-                    warn("cannot add report prologues to " + c.getName() + ": " + e);
+                } catch (Throwable e) {
+                    warn("cannot add prologues to " + c.getName() + ": " + e + "; it runs unchanged");
                 }
             }
         }
@@ -62,9 +86,12 @@ public final class AdjointAgent {
         if (inst == null) {
             synchronized (AdjointAgent.class) {
                 if (instrumentation == null) {
-                    instrumentation = SelfAttach.attach();
+                    Instrumentation attached = SelfAttach.attach();
+                    if (instrumentation == null) { // the attached agent may have run agentmain itself
+                        instrumentation = attached;
+                        setUp(attached);
+                    }
                     verbose("agent self-attached");
-                    startReports(instrumentation);
                 }
                 inst = instrumentation;
             }

@@ -102,7 +102,8 @@ public record AgentOptions(boolean verbose, String dumpDirectory, List<Pattern> 
     public boolean instruments(String className) {
         if (className.startsWith("java.") || className.startsWith("javax.") || className.startsWith("jdk.")
                 || className.startsWith("sun.") || className.startsWith("com.sun.")
-                || className.startsWith("org.objectweb.asm.") || className.startsWith("net.bytebuddy.")) {
+                || className.startsWith("org.objectweb.asm.") || className.startsWith("net.bytebuddy.")
+                || isTestInfrastructure(className)) {
             return false;
         }
         if (className.startsWith("io.adjoint.")) {
@@ -126,6 +127,13 @@ public record AgentOptions(boolean verbose, String dumpDirectory, List<Pattern> 
             }
         }
         return false;
+    }
+
+    /** Test runners and build tools that host tests: never part of what is differentiated. */
+    private static boolean isTestInfrastructure(String className) {
+        return className.startsWith("org.junit.") || className.startsWith("junit.")
+                || className.startsWith("org.apache.maven.") || className.startsWith("org.opentest4j.")
+                || className.startsWith("org.apiguardian.") || className.startsWith("org.openjdk.jmh.");
     }
 
     /** The report file. */

@@ -43,6 +43,7 @@ public final class Tape {
         }
         Tape t = pool.get(depth[0]++);
         t.reset();
+        Entry.opened();
         return t;
     }
 
@@ -56,6 +57,7 @@ public final class Tape {
     public void close() {
         reset();
         DEPTH.get()[0]--;
+        Entry.closed(this);
     }
 
     private void reset() {

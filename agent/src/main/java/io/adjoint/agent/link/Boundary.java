@@ -1,6 +1,7 @@
 package io.adjoint.agent.link;
 
 import io.adjoint.NotDifferentiableException;
+import io.adjoint.internal.Entry;
 import io.adjoint.internal.Ops;
 import io.adjoint.internal.Slot;
 import io.adjoint.internal.Tape;
@@ -11,11 +12,13 @@ import java.lang.invoke.MethodType;
 import java.util.Set;
 
 /**
- * A call from twin code into code that runs uninstrumented (JDK methods without a rule, classes that
- * cannot be instrumented). Slots go in as primal values. When an active value goes in and the result
- * could carry a derivative back out (a double, an array, an object), the derivative would be lost:
- * the call is refused with {@link NotDifferentiableException} naming the callee and the caller's line.
- * Passive uses of active values (printing, comparing, formatting) pass.
+ * A call from twin code into code that runs uninstrumented (JDK methods without a rule, lambda proxies,
+ * classes that cannot be instrumented). Slots go in as primal values, and are left in an {@link Entry.Frame}
+ * so that an application method the callee calls back (a lambda's body, a callback) runs as a twin with them
+ * and hands its result slot back. When an active value went in and the result could carry a derivative out
+ * (a double, an array, an object) but no result slot came back, the derivative would be lost: the call is
+ * refused with {@link NotDifferentiableException} naming the callee and the caller's line. Passive uses of
+ * active values (printing, comparing, formatting) pass.
  */
 final class Boundary {
     private final MethodHandle spread;
@@ -24,8 +27,10 @@ final class Boundary {
     private final boolean resultMayCarry;
     private final String callee;
     private final String where;
+    private final int receivers; // 1 when params[0] is the receiver of a virtual call, else 0
 
-    private Boundary(MethodHandle original, String callee, String where) {
+    private Boundary(MethodHandle original, boolean virtual, String callee, String where) {
+        this.receivers = virtual ? 1 : 0;
         MethodType t = original.type();
         this.params = t.parameterArray();
         this.result = t.returnType();
@@ -56,8 +61,8 @@ final class Boundary {
     }
 
     /** Adapts {@code original} (plain types) to a twin call site of type {@code siteType} (slots, tape last). */
-    static MethodHandle wrap(MethodHandle original, MethodType siteType, String callee, String where) {
-        Boundary b = new Boundary(original, callee, where);
+    static MethodHandle wrap(MethodHandle original, boolean virtual, MethodType siteType, String callee, String where) {
+        Boundary b = new Boundary(original, virtual, callee, where);
         return INVOKE.bindTo(b).asCollector(Object[].class, siteType.parameterCount()).asType(siteType);
     }
 
@@ -65,25 +70,63 @@ final class Boundary {
         Tape t = (Tape) args[args.length - 1];
         Object[] real = new Object[params.length];
         boolean active = false;
+        long[] captured = receivers == 1 && args[0] != null ? Entry.capturesOf(args[0], t) : null;
+        int offset = (captured == null ? 0 : captured.length) - receivers; // frame: captures, then arguments
+        long[] slots = new long[offset + params.length];
+        if (captured != null) {
+            System.arraycopy(captured, 0, slots, 0, captured.length);
+        }
         for (int i = 0; i < params.length; i++) {
             Object a = args[i];
             if (params[i] == double.class) {
                 long slot = (Long) a;
                 active |= Slot.isActive(slot);
+                slots[offset + i] = slot; // i >= receivers here: a receiver is never a double
                 real[i] = t.primal(slot);
             } else {
                 real[i] = a;
                 active |= holdsActive(a, t);
             }
         }
-        if (active && resultMayCarry) {
-            throw new NotDifferentiableException("Adjoint cannot differentiate through " + callee + " (called at "
-                    + where + "): it runs uninstrumented (native, excluded, or no class file) and has no "
-                    + "derivative rule, and it receives an active value while returning "
-                    + result.getSimpleName() + ", which could carry the derivative on");
+        // Uninstrumented code may call back into the application: the entered twin finds these slots.
+        Entry.Frame frame = new Entry.Frame(slots, result == double.class);
+        Entry.Frame previous = Entry.enter(frame);
+        Object r;
+        try {
+            r = spread.invokeExact(real);
+        } finally {
+            Entry.leave(previous);
         }
-        Object r = spread.invokeExact(real);
-        return result == double.class ? (Object) Slot.passive((Double) r) : r;
+        if (result == double.class) {
+            double v = (Double) r;
+            if (frame.resultSet && Double.doubleToRawLongBits(t.primal(frame.result)) == Double.doubleToRawLongBits(v)) {
+                return (Object) frame.result;
+            }
+            if (active || captured != null && hasActive(captured)) {
+                throw lost();
+            }
+            return (Object) Slot.passive(v);
+        }
+        if (active && resultMayCarry) {
+            throw lost();
+        }
+        return r;
+    }
+
+    private NotDifferentiableException lost() {
+        return new NotDifferentiableException("Adjoint cannot differentiate through " + callee + " (called at "
+                + where + "): it runs uninstrumented (native, excluded, or no class file) and has no derivative "
+                + "rule, and it receives an active value while returning " + result.getSimpleName()
+                + ", which could carry the derivative on");
+    }
+
+    private static boolean hasActive(long[] slots) {
+        for (long s : slots) {
+            if (Slot.isActive(s)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean holdsActive(Object a, Tape t) {

@@ -1,7 +1,7 @@
 package io.adjoint.agent.link;
 
-import io.adjoint.NotDifferentiableException;
 import io.adjoint.agent.twin.TwinGenerator;
+import io.adjoint.internal.Entry;
 import io.adjoint.internal.Ops;
 import io.adjoint.internal.Primitives;
 import io.adjoint.internal.Slot;
@@ -54,12 +54,12 @@ public final class Linker {
             case TwinGenerator.STATIC: {
                 MethodHandle twin = twinOfDeclared(ownerClass, name, desc, true);
                 return new ConstantCallSite(twin != null ? twin.asType(type)
-                        : Boundary.wrap(hostLookup.findStatic(ownerClass, name, plain), type, callee, where));
+                        : Boundary.wrap(hostLookup.findStatic(ownerClass, name, plain), false, type, callee, where));
             }
             case TwinGenerator.SPECIAL: {
                 MethodHandle twin = twinOfDeclared(ownerClass, name, desc, false);
                 return new ConstantCallSite(twin != null ? twin.asType(type)
-                        : Boundary.wrap(hostLookup.findSpecial(ownerClass, name, plain, host), type, callee, where));
+                        : Boundary.wrap(hostLookup.findSpecial(ownerClass, name, plain, host), true, type, callee, where));
             }
             default:
                 return new ConstantCallSite(new VirtualSite(ownerClass, name, desc, plain, type, hostLookup, where)
@@ -112,15 +112,15 @@ public final class Linker {
 
     // ---- invokedynamic instructions of the original code whose types mention double -----------------
 
-    private static final MethodHandle PASSIVE_USE, CAPTURE, FROM_DOUBLE;
+    private static final MethodHandle PASSIVE_USE, FROM_DOUBLE, CAPTURING;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PASSIVE_USE = l.findStatic(Linker.class, "passiveUse", MethodType.methodType(double.class, long.class));
-            CAPTURE = l.findStatic(Linker.class, "capture",
-                    MethodType.methodType(double.class, long.class, String.class));
             FROM_DOUBLE = l.findStatic(Ops.class, "fromDouble", MethodType.methodType(long.class, double.class));
+            CAPTURING = l.findStatic(Linker.class, "capturing",
+                    MethodType.methodType(Object.class, MethodHandle.class, Class[].class, Object[].class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -128,33 +128,55 @@ public final class Linker {
 
     /**
      * Runs the original bootstrap with the original types, then converts at the edge: slots going in become
-     * primal values, a double coming out becomes a passive slot. String concatenation and the like are
-     * passive uses; a lambda capturing an active double would lose its derivative, so that is refused.
+     * primal values, a double coming out becomes a passive slot. A lambda created in twin code also leaves
+     * the slots of the doubles it captured with {@link Entry#recordCaptures}, so that when its body runs
+     * (entered from the lambda proxy) those captures are active again.
      */
     public static CallSite adaptIndy(MethodHandles.Lookup caller, String name, MethodType type, Object... args)
             throws Throwable {
         MethodHandle bsm = (MethodHandle) args[0];
         String desc = (String) args[1];
-        String where = (String) args[2];
         MethodType plain = MethodType.fromMethodDescriptorString(desc, caller.lookupClass().getClassLoader());
-        Object[] bsmArgs = new Object[3 + args.length - 3];
+        Object[] bsmArgs = new Object[args.length];
         bsmArgs[0] = caller;
         bsmArgs[1] = name;
         bsmArgs[2] = plain;
         System.arraycopy(args, 3, bsmArgs, 3, args.length - 3);
         CallSite site = (CallSite) bsm.invokeWithArguments(bsmArgs);
         MethodHandle target = site instanceof ConstantCallSite ? site.getTarget() : site.dynamicInvoker();
-        boolean lambda = isLambdaFactory(caller, bsm);
+        if (isLambdaFactory(caller, bsm)) {
+            MethodHandle capturing = MethodHandles.insertArguments(CAPTURING, 0, target, plain.parameterArray());
+            return new ConstantCallSite(capturing.asCollector(Object[].class, type.parameterCount()).asType(type));
+        }
         for (int i = 0; i < plain.parameterCount(); i++) {
             if (plain.parameterType(i) == double.class) {
-                MethodHandle f = lambda ? MethodHandles.insertArguments(CAPTURE, 1, where) : PASSIVE_USE;
-                target = MethodHandles.filterArguments(target, i, f);
+                target = MethodHandles.filterArguments(target, i, PASSIVE_USE);
             }
         }
         if (plain.returnType() == double.class) {
             target = MethodHandles.filterReturnValue(target, FROM_DOUBLE);
         }
         return new ConstantCallSite(target.asType(type));
+    }
+
+    @SuppressWarnings("unused")
+    private static Object capturing(MethodHandle factory, Class<?>[] plain, Object[] args) throws Throwable {
+        Tape t = Tape.current();
+        long[] slots = new long[plain.length];
+        boolean active = false;
+        for (int i = 0; i < plain.length; i++) {
+            if (plain[i] == double.class) {
+                long slot = (Long) args[i];
+                slots[i] = slot;
+                active |= Slot.isActive(slot);
+                args[i] = t != null ? t.primal(slot) : Slot.value(slot);
+            }
+        }
+        Object lambda = factory.invokeWithArguments(args);
+        if (active && t != null) {
+            Entry.recordCaptures(lambda, slots, t);
+        }
+        return lambda;
     }
 
     private static boolean isLambdaFactory(MethodHandles.Lookup caller, MethodHandle bsm) {
@@ -172,11 +194,4 @@ public final class Linker {
         return Tape.current().primal(slot);
     }
 
-    private static double capture(long slot, String where) {
-        if (Slot.isActive(slot)) {
-            throw new NotDifferentiableException("a lambda created at " + where + " captures an active double; "
-                    + "lambdas capturing active values are not differentiated yet");
-        }
-        return Slot.value(slot);
-    }
 }

@@ -1,7 +1,5 @@
 package io.adjoint.agent.link;
 
-import io.adjoint.NotDifferentiableException;
-import io.adjoint.agent.twin.TwinGenerator;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -66,16 +64,8 @@ final class VirtualSite extends ClassValue<MethodHandle> {
             }
         }
         String callee = (impl != null ? impl : owner).getName() + "." + name + desc;
-        if (receiverClass.isHidden() && TwinGenerator.mentionsDoubles(desc)) {
-            return MethodHandles.dropArguments(MethodHandles.throwException(type.returnType(),
-                    NotDifferentiableException.class).bindTo(new NotDifferentiableException(
-                    "Adjoint cannot differentiate through " + callee + " (called at " + where + "): "
-                            + receiverClass.getName() + " is a lambda or hidden class, whose bytecode an agent "
-                            + "cannot see; calling lambdas inside differentiated code is not supported yet")),
-                    0, type.parameterArray());
-        }
         try {
-            return Boundary.wrap(hostLookup.findVirtual(owner, name, plain), type, callee, where);
+            return Boundary.wrap(hostLookup.findVirtual(owner, name, plain), true, type, callee, where);
         } catch (ReflectiveOperationException e) {
             throw new IllegalStateException("cannot link " + callee + " at " + where, e);
         }

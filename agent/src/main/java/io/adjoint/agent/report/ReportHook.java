@@ -51,11 +51,12 @@ public final class ReportHook {
         return on && !BUSY.get()[0];
     }
 
-    public static double call(Class<?> owner, String key, Object receiver, Object[] args) throws Throwable {
+    /** The report prologue's hook; {@code nameDesc} is "name(desc)". Returns the method's value, boxed. */
+    public static Object call(Class<?> owner, String nameDesc, Object receiver, Object[] args) throws Throwable {
         boolean[] busy = BUSY.get();
         busy[0] = true;
         try {
-            return record(owner, key, receiver, args);
+            return record(owner, owner.getName() + "#" + nameDesc, receiver, args);
         } finally {
             busy[0] = false;
         }

@@ -1,0 +1,73 @@
+package io.adjoint.agent.host;
+
+import io.adjoint.NotDifferentiableException;
+import io.adjoint.agent.link.Twins;
+import io.adjoint.internal.Entry;
+import io.adjoint.internal.Slot;
+import io.adjoint.internal.Tape;
+import org.objectweb.asm.Type;
+
+import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The entry prologue's hook: a method of the application called by uninstrumented code while this thread
+ * records runs its twin. Arguments take their slots from the pending {@link Entry.Frame} where the primal
+ * values match (else they are passive); a double result goes back through the frame, and an active result
+ * that nobody awaits is refused, because its derivative would be lost in the uninstrumented caller.
+ */
+public final class EntryHook {
+    private EntryHook() {
+    }
+
+    public static boolean enabled() {
+        return Entry.here();
+    }
+
+    public static Object call(Class<?> host, String nameDesc, Object receiver, Object[] args) throws Throwable {
+        Tape t = Tape.current();
+        int paren = nameDesc.indexOf('(');
+        String name = nameDesc.substring(0, paren), desc = nameDesc.substring(paren);
+        MethodHandle twin = t == null ? null : Twins.handle(host, name, desc);
+        if (twin == null) {
+            return Hooks.NOT_ENTERED;
+        }
+        Entry.Frame frame = Entry.take();
+        Type[] params = Type.getArgumentTypes(desc);
+        List<Object> twinArgs = new ArrayList<>(params.length + 2);
+        if (receiver != null) {
+            twinArgs.add(receiver);
+        }
+        for (int i = 0; i < params.length; i++) {
+            Object a = args[i];
+            if (params[i].getSort() == Type.DOUBLE) {
+                double v = (Double) a;
+                long slot = Slot.passive(v);
+                int k = frame == null ? -1 : frame.slots.length - (params.length - i);
+                if (k >= 0 && frame.slots[k] != 0 && Double.doubleToRawLongBits(t.primal(frame.slots[k]))
+                        == Double.doubleToRawLongBits(v)) {
+                    slot = frame.slots[k];
+                }
+                twinArgs.add(slot);
+            } else {
+                twinArgs.add(a);
+            }
+        }
+        twinArgs.add(t);
+        Object r = twin.invokeWithArguments(twinArgs);
+        if (Type.getReturnType(desc).getSort() != Type.DOUBLE) {
+            return r;
+        }
+        long slot = (Long) r;
+        if (frame != null && frame.awaitsResult) {
+            frame.result = slot;
+            frame.resultSet = true;
+        } else if (Slot.isActive(slot)) {
+            throw new NotDifferentiableException(host.getName() + "." + name + desc + " returned an active value to "
+                    + "code Adjoint does not instrument (a JDK stream, callback or reflective call); its derivative "
+                    + "would be lost there");
+        }
+        return t.primal(slot);
+    }
+}

@@ -1,0 +1,138 @@
+package io.adjoint.agent.host;
+
+import io.adjoint.agent.AdjointAgent;
+import io.adjoint.agent.AgentOptions;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.security.ProtectionDomain;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The only change Adjoint makes to the application's own classes: a prologue at the start of each method.
+ * <ul>
+ *   <li>the <b>entry</b> prologue ({@link EntryHook}): while this thread records, a call arriving from
+ *       uninstrumented code (JDK callbacks, lambda proxies, reflection) runs the method's twin instead;</li>
+ *   <li>the <b>report</b> prologue ({@link io.adjoint.agent.report.ReportHook}), only on {@code report=} methods.</li>
+ * </ul>
+ * A class that cannot be transformed stays exactly as it was, with one line on stderr.
+ */
+public final class HostTransformer implements ClassFileTransformer {
+    private static final String ENTRY_HOOK = "io/adjoint/agent/host/EntryHook";
+    private static final String REPORT_HOOK = "io/adjoint/agent/report/ReportHook";
+    private final AgentOptions options;
+    private final Map<String, Set<String>> reported; // internal class name -> method names
+    private final Map<ClassLoader, Boolean> seesAdjoint = Collections.synchronizedMap(new WeakHashMap<>());
+
+    public HostTransformer(AgentOptions options) {
+        this.options = options;
+        this.reported = options.report().stream().collect(Collectors.groupingBy(
+                m -> m.substring(0, m.indexOf('#')).replace('.', '/'),
+                Collectors.mapping(m -> m.substring(m.indexOf('#') + 1), Collectors.toSet())));
+    }
+
+    /** Whether a loaded class is one this transformer would change (for retransformation after attach). */
+    public boolean wants(Class<?> c) {
+        return !c.isArray() && !c.isPrimitive() && !c.isHidden()
+                && wants(c.getClassLoader(), c.getName().replace('.', '/'));
+    }
+
+    private boolean wants(ClassLoader loader, String className) {
+        if (loader == null || !seesAdjoint(loader)) {
+            return false;
+        }
+        return reported.containsKey(className) || options.instruments(className.replace('/', '.'));
+    }
+
+    /** The prologues call io.adjoint classes: only touch classes whose loader resolves them to ours. */
+    private boolean seesAdjoint(ClassLoader loader) {
+        return seesAdjoint.computeIfAbsent(loader, l -> {
+            try {
+                return Class.forName(EntryHook.class.getName(), false, l) == EntryHook.class;
+            } catch (ClassNotFoundException | LinkageError e) {
+                return false;
+            }
+        });
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String className, Class<?> redefined, ProtectionDomain pd,
+                            byte[] bytes) {
+        if (className == null || !wants(loader, className)) {
+            return null;
+        }
+        try {
+            return addPrologues(bytes, className);
+        } catch (Throwable e) {
+            AdjointAgent.warn("cannot instrument " + className.replace('/', '.') + ": " + e + "; it runs unchanged");
+            return null;
+        }
+    }
+
+    byte[] addPrologues(byte[] bytes, String className) {
+        Set<String> reportedHere = reported.getOrDefault(className, Set.of());
+        boolean entry = options.instruments(className.replace('/', '.'));
+        ClassReader reader = new ClassReader(bytes);
+        if ((reader.getAccess() & (Opcodes.ACC_ANNOTATION | Opcodes.ACC_MODULE)) != 0) {
+            return null;
+        }
+        boolean frames = (reader.readUnsignedShort(6) & 0xFFFF) >= Opcodes.V1_6;
+        ClassWriter writer = new ClassWriter(reader, 0);
+        int[] count = {0};
+        reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
+                MethodVisitor mv = super.visitMethod(access, name, desc, sig, ex);
+                if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || name.startsWith("<")
+                        || name.equals("$deserializeLambda$")) {
+                    return mv;
+                }
+                boolean report = reportedHere.contains(name) && Type.getReturnType(desc).getSort() == Type.DOUBLE;
+                if (!entry && !report) {
+                    return mv;
+                }
+                count[0]++;
+                return new MethodVisitor(Opcodes.ASM9, mv) {
+                    @Override
+                    public void visitCode() {
+                        super.visitCode();
+                        if (entry) {
+                            Prologue.write(mv, access, className, name, desc, frames, Prologue.ENTRY, "ANY", ENTRY_HOOK);
+                        }
+                        if (report) {
+                            Prologue.write(mv, access, className, name, desc, frames, null, null, REPORT_HOOK);
+                        }
+                    }
+
+                    @Override
+                    public void visitMaxs(int maxStack, int maxLocals) {
+                        super.visitMaxs(Math.max(maxStack, Prologue.STACK), maxLocals);
+                    }
+                };
+            }
+        }, ClassReader.EXPAND_FRAMES);
+        if (!reportedHere.isEmpty() && count[0] == 0) {
+            AdjointAgent.warn("report=: " + className.replace('/', '.') + " has no method " + reportedHere
+                    + " returning double");
+        }
+        if (count[0] == 0) {
+            return null;
+        }
+        AdjointAgent.verbose("prologues added to " + count[0] + " method(s) of " + className.replace('/', '.'));
+        return writer.toByteArray();
+    }
+
+    /** Names (internal form) of the classes holding report= methods. */
+    public Set<String> reportedClasses() {
+        return reported.keySet();
+    }
+}

@@ -1,0 +1,114 @@
+package io.adjoint.internal;
+
+import java.util.IdentityHashMap;
+
+/**
+ * Entering twin code from code that is not a twin (engine notes, section 3).
+ *
+ * <p>While a recording is open, uninstrumented code (the JDK, a lambda proxy, reflection) may call back
+ * into the application's methods. Each such method carries a tiny prologue:
+ * {@code if (Entry.ANY && Entry.here()) ...run my twin...}. {@link #ANY} is false whenever no thread records,
+ * so the host application pays one static field read per call.
+ *
+ * <p>A twin that calls uninstrumented code (a {@code Boundary}) first leaves a {@link Frame} here with the
+ * slots of the arguments it passes; the method entered next takes them back where the primal values still
+ * match (otherwise the argument is passive), and hands its result slot back through the same frame. A result
+ * slot that nobody awaits would lose its derivative: that is refused loudly by the entering side.
+ */
+public final class Entry {
+    private Entry() {
+    }
+
+    /** True while at least one thread records. Read by every prologue: keep it a plain static field. */
+    public static boolean ANY;
+    private static int recordings;
+    private static final Object LOCK = new Object();
+
+    /** The slots a boundary call passes to uninstrumented code, and the result slot coming back. */
+    public static final class Frame {
+        /** Slots aligned with the entered method's parameters from the last one backwards (0 = none). */
+        public final long[] slots;
+        /** Whether the boundary wants a double result slot back. */
+        public final boolean awaitsResult;
+        public long result;
+        public boolean resultSet;
+        boolean taken;
+
+        public Frame(long[] slots, boolean awaitsResult) {
+            this.slots = slots;
+            this.awaitsResult = awaitsResult;
+        }
+    }
+
+    private static final class State {
+        Frame frame;
+        final IdentityHashMap<Object, long[]> captures = new IdentityHashMap<>();
+        Tape capturesTape;
+    }
+
+    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+
+    static void opened() {
+        synchronized (LOCK) {
+            recordings++;
+            ANY = true;
+        }
+    }
+
+    static void closed(Tape t) {
+        synchronized (LOCK) {
+            if (--recordings == 0) {
+                ANY = false;
+            }
+        }
+        State s = STATE.get();
+        if (s.capturesTape == t) {
+            s.captures.clear();
+            s.capturesTape = null;
+        }
+        s.frame = null;
+    }
+
+    /** The prologue's second test: this thread records. */
+    public static boolean here() {
+        return Tape.current() != null;
+    }
+
+    /** Installs {@code f} for the next entered method; returns the frame to restore afterwards. */
+    public static Frame enter(Frame f) {
+        State s = STATE.get();
+        Frame prev = s.frame;
+        s.frame = f;
+        return prev;
+    }
+
+    public static void leave(Frame prev) {
+        STATE.get().frame = prev;
+    }
+
+    /** The pending frame for the method being entered, once; null if none or already taken. */
+    public static Frame take() {
+        Frame f = STATE.get().frame;
+        if (f == null || f.taken) {
+            return null;
+        }
+        f.taken = true;
+        return f;
+    }
+
+    /** Remembers the slots of the doubles a lambda created in twin code captured (0 where not a double). */
+    public static void recordCaptures(Object lambda, long[] slots, Tape t) {
+        State s = STATE.get();
+        if (s.capturesTape != t) {
+            s.captures.clear();
+            s.capturesTape = t;
+        }
+        s.captures.put(lambda, slots);
+    }
+
+    /** The captured slots of a lambda made in this recording's twin code, or null. */
+    public static long[] capturesOf(Object lambda, Tape t) {
+        State s = STATE.get();
+        return s.capturesTape == t ? s.captures.get(lambda) : null;
+    }
+}
