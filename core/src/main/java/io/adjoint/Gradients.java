@@ -47,6 +47,14 @@ public final class Gradients {
         };
     }
 
+    /**
+     * Returns {@code x} unchanged, but as a constant: no derivative flows through it (JAX's stop_gradient,
+     * PyTorch's detach).
+     */
+    public static double stopGradient(double x) {
+        return x;
+    }
+
     private record ReverseGradient(MethodHandle twin) implements Gradient {
         @Override
         public double[] at(double... x) {

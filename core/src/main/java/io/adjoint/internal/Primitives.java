@@ -120,6 +120,7 @@ public final class Primitives {
      * slot, plus the tape as a last argument; null if there is none.
      */
     public static MethodHandle lookup(String owner, String name, String descriptor) {
+        LibraryRules.init();
         return RULES.get(owner + '.' + name + descriptor);
     }
 

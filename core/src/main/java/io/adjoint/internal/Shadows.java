@@ -23,7 +23,11 @@ final class Shadows {
     private long[] fieldSlots = new long[64];
     private int fieldCount;
 
+    /** Set when the bits of an active double were taken (Double.doubleToRawLongBits and friends). */
+    boolean bitsTaken;
+
     void clear() {
+        bitsTaken = false;
         if (arrayCount > 0) {
             Arrays.fill(arrayKeys, null);
             Arrays.fill(arrayShadows, null);

@@ -119,6 +119,24 @@ public final class Tape {
         return Slot.active(nodes++);
     }
 
+    /** A node with any number of active arguments (user rules): {@code args[0..k)}, {@code partials[0..k)}. */
+    public long pushN(double v, long[] args, double[] partials, int k) {
+        ensureNodes();
+        ensureArgs(k);
+        for (int i = 0; i < k; i++) {
+            argNode[this.args] = Slot.node(args[i]);
+            partial[this.args++] = partials[i];
+        }
+        value[nodes] = v;
+        arity[nodes] = (byte) k;
+        return Slot.active(nodes++);
+    }
+
+    /** Replaces the recorded value of an active slot (a rule whose primal comes from another library). */
+    public void setValue(long activeSlot, double v) {
+        value[Slot.node(activeSlot)] = v;
+    }
+
     /** The primal value of any slot recorded on this tape. */
     public double primal(long slot) {
         return Slot.isActive(slot) ? value[Slot.node(slot)] : Slot.value(slot);

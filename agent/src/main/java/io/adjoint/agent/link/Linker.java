@@ -2,6 +2,7 @@ package io.adjoint.agent.link;
 
 import io.adjoint.agent.twin.TwinGenerator;
 import io.adjoint.internal.Entry;
+import io.adjoint.internal.LibraryRules;
 import io.adjoint.internal.Ops;
 import io.adjoint.internal.Primitives;
 import io.adjoint.internal.Slot;
@@ -43,6 +44,9 @@ public final class Linker {
         Class<?> host = caller.lookupClass().getNestHost();
         ClassLoader loader = host.getClassLoader();
         MethodHandle rule = Primitives.lookup(owner, name, desc);
+        if (rule == null) {
+            rule = LibraryRules.link(owner, name, desc, loader);
+        }
         if (rule != null) {
             return new ConstantCallSite(rule.asType(type));
         }
