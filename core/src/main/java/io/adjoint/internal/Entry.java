@@ -32,11 +32,18 @@ public final class Entry {
         public final boolean awaitsResult;
         public long result;
         public boolean resultSet;
+        /** For a constructor call: "owner.<init>desc" of the constructor meant; null for other calls. */
+        final String constructor;
         boolean taken;
 
         public Frame(long[] slots, boolean awaitsResult) {
+            this(slots, awaitsResult, null);
+        }
+
+        Frame(long[] slots, boolean awaitsResult, String constructor) {
             this.slots = slots;
             this.awaitsResult = awaitsResult;
+            this.constructor = constructor;
         }
     }
 
@@ -94,6 +101,43 @@ public final class Entry {
         }
         f.taken = true;
         return f;
+    }
+
+    // ---- constructors: twin code calls the real constructor with primal values and leaves the slots here;
+    //      the constructor's twin branch (added by the agent) takes them back.
+
+    /** Called by twin code just before {@code invokespecial constructor}; returns the frame to restore. */
+    public static Frame toConstructor(long[] slots, String constructor) {
+        return enter(new Frame(slots, false, constructor));
+    }
+
+    /** Called by twin code after the constructor returned: an active argument nobody took is refused. */
+    public static void constructed(Frame previous, Tape t) {
+        State s = STATE.get();
+        Frame f = s.frame;
+        s.frame = previous;
+        if (f != null && !f.taken) {
+            for (long slot : f.slots) {
+                if (Slot.isActive(slot)) {
+                    throw new io.adjoint.NotDifferentiableException("Adjoint cannot differentiate through the "
+                            + "constructor " + f.constructor + ": it runs uninstrumented (its class could not be "
+                            + "transformed) and receives an active double");
+                }
+            }
+        }
+    }
+
+    /** The constructor's twin branch asks for its slots: non-null only if its caller was twin code. */
+    public static long[] constructorSlots(String constructor) {
+        if (Tape.current() == null) {
+            return null;
+        }
+        Frame f = STATE.get().frame;
+        if (f == null || f.taken || !constructor.equals(f.constructor)) {
+            return null;
+        }
+        f.taken = true;
+        return f.slots;
     }
 
     /** Remembers the slots of the doubles a lambda created in twin code captured (0 where not a double). */

@@ -354,6 +354,19 @@ public final class Ops {
         return putField(Shadows.STATICS, v, fieldId, t);
     }
 
+    /** A double field of {@code this} written before {@code super(...)}: recorded once {@code this} exists. */
+    public static double deferField(long v, int fieldId, Tape t) {
+        if (Slot.isActive(v)) {
+            t.shadows.defer(fieldId, v);
+        }
+        return t.primal(v);
+    }
+
+    /** After {@code super(...)} in a constructor's twin branch: the deferred field slots now belong to {@code self}. */
+    public static void flushDeferred(Object self, Tape t) {
+        t.shadows.flushDeferred(self);
+    }
+
     /**
      * A shadow is only believed while the primal memory still holds the value it was recorded with;
      * otherwise code Adjoint cannot see changed it, and any gradient through it would be stale.

@@ -26,8 +26,29 @@ final class Shadows {
     /** Set when the bits of an active double were taken (Double.doubleToRawLongBits and friends). */
     boolean bitsTaken;
 
+    private int[] deferredIds = new int[4];
+    private long[] deferredSlots = new long[4];
+    private int deferred;
+
+    void defer(int fieldId, long slot) {
+        if (deferred == deferredIds.length) {
+            deferredIds = Arrays.copyOf(deferredIds, deferred * 2);
+            deferredSlots = Arrays.copyOf(deferredSlots, deferred * 2);
+        }
+        deferredIds[deferred] = fieldId;
+        deferredSlots[deferred++] = slot;
+    }
+
+    void flushDeferred(Object self) {
+        for (int i = 0; i < deferred; i++) {
+            putField(self, deferredIds[i], deferredSlots[i]);
+        }
+        deferred = 0;
+    }
+
     void clear() {
         bitsTaken = false;
+        deferred = 0;
         if (arrayCount > 0) {
             Arrays.fill(arrayKeys, null);
             Arrays.fill(arrayShadows, null);

@@ -8,6 +8,10 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
+import io.adjoint.agent.twin.ClassHierarchy;
+import io.adjoint.agent.twin.ConstructorBranches;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodNode;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -71,16 +75,22 @@ public final class HostTransformer implements ClassFileTransformer {
             return null;
         }
         try {
-            return addPrologues(bytes, className);
+            return addPrologues(bytes, className, loader);
         } catch (Throwable e) {
             AdjointAgent.warn("cannot instrument " + className.replace('/', '.') + ": " + e + "; it runs unchanged");
             return null;
         }
     }
 
-    byte[] addPrologues(byte[] bytes, String className) {
+    byte[] addPrologues(byte[] bytes, String className, ClassLoader loader) {
         Set<String> reportedHere = reported.getOrDefault(className, Set.of());
         boolean entry = options.instruments(className.replace('/', '.'));
+        if (entry) {
+            ClassNode node = ConstructorBranches.read(bytes);
+            if (node.methods.stream().anyMatch(m -> m.name.equals("<init>") && ConstructorBranches.computes(m))) {
+                return withConstructorBranches(bytes, node, className, reportedHere, loader);
+            }
+        }
         ClassReader reader = new ClassReader(bytes);
         if ((reader.getAccess() & (Opcodes.ACC_ANNOTATION | Opcodes.ACC_MODULE)) != 0) {
             return null;
@@ -128,6 +138,53 @@ public final class HostTransformer implements ClassFileTransformer {
             return null;
         }
         AdjointAgent.verbose("prologues added to " + count[0] + " method(s) of " + className.replace('/', '.'));
+        return writer.toByteArray();
+    }
+
+    /**
+     * The heavier path, for classes whose constructors compute: twin branches in those constructors
+     * ({@link ConstructorBranches}), prologues elsewhere, frames recomputed from class files read through
+     * the class's loader. Class files older than Java 7 are raised to version 51 (the twin branches call
+     * through invokedynamic), with JSR/RET subroutines inlined.
+     */
+    private byte[] withConstructorBranches(byte[] bytes, ClassNode node, String className, Set<String> reportedHere,
+                                           ClassLoader loader) {
+        ClassHierarchy hierarchy = new ClassHierarchy(loader);
+        ClassNode second = ConstructorBranches.read(bytes); // the same code again, with labels of its own
+        int count = 0;
+        for (MethodNode m : node.methods) {
+            if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+                continue;
+            }
+            if (m.name.equals("<init>")) {
+                if (ConstructorBranches.computes(m)) {
+                    ConstructorBranches.insert(className, node.sourceFile, m,
+                            ConstructorBranches.constructor(second, m.desc), hierarchy);
+                    count++;
+                }
+                continue;
+            }
+            if (m.name.startsWith("<") || m.name.equals("$deserializeLambda$")) {
+                continue;
+            }
+            MethodNode prologue = new MethodNode(Opcodes.ASM9, m.access, m.name, m.desc, null, null);
+            Prologue.write(prologue, m.access, className, m.name, m.desc, false, Prologue.ENTRY, "ANY", ENTRY_HOOK);
+            if (reportedHere.contains(m.name) && Type.getReturnType(m.desc).getSort() == Type.DOUBLE) {
+                Prologue.write(prologue, m.access, className, m.name, m.desc, false, null, null, REPORT_HOOK);
+            }
+            m.instructions.insert(prologue.instructions);
+            count++;
+        }
+        node.version = Math.max(node.version & 0xFFFF, Opcodes.V1_7);
+        ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
+            @Override
+            protected String getCommonSuperClass(String a, String b) {
+                return hierarchy.commonSuperClass(a, b);
+            }
+        };
+        node.accept(writer);
+        AdjointAgent.verbose("prologues and constructor branches added to " + count + " method(s) of "
+                + className.replace('/', '.'));
         return writer.toByteArray();
     }
 

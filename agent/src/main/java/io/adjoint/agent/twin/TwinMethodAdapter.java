@@ -25,10 +25,25 @@ final class TwinMethodAdapter extends MethodVisitor {
     private final ClassHierarchy hierarchy;
     private int nextLocal;
     private int line;
+    /** In a constructor's twin branch: double fields written before super(...) wait for {@code this}. */
+    private final boolean constructorBranch;
+    private boolean beforeSuper;
+    private int pendingNews;
 
     TwinMethodAdapter(MethodVisitor mv, int paramSlots, int tapeVar, String where, String sourceFile,
                       ClassHierarchy hierarchy) {
+        this(mv, paramSlots, tapeVar, where, sourceFile, hierarchy, false);
+    }
+
+    /**
+     * @param paramSlots where the tape parameter is (a twin method), or -1 when the caller has already put the
+     *                   tape in {@code tapeVar} (a constructor's twin branch)
+     */
+    TwinMethodAdapter(MethodVisitor mv, int paramSlots, int tapeVar, String where, String sourceFile,
+                      ClassHierarchy hierarchy, boolean constructorBranch) {
         super(Opcodes.ASM9, mv);
+        this.constructorBranch = constructorBranch;
+        this.beforeSuper = constructorBranch;
         this.paramSlots = paramSlots;
         this.tapeVar = tapeVar;
         this.where = where;
@@ -49,7 +64,7 @@ final class TwinMethodAdapter extends MethodVisitor {
     @Override
     public void visitCode() {
         super.visitCode();
-        if (tapeVar != paramSlots) {
+        if (paramSlots >= 0 && tapeVar != paramSlots) {
             super.visitVarInsn(Opcodes.ALOAD, paramSlots);
             super.visitVarInsn(Opcodes.ASTORE, tapeVar);
         }
@@ -116,6 +131,13 @@ final class TwinMethodAdapter extends MethodVisitor {
                 super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "getStatic", "(DI" + TAPE_DESC + ")J", false);
             }
             case Opcodes.PUTFIELD -> {                    // [obj J]
+                if (beforeSuper) {                        // obj is the uninitialised this: no calls on it yet
+                    super.visitLdcInsn(fieldId);
+                    loadTape();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "deferField", "(JI" + TAPE_DESC + ")D", false);
+                    super.visitFieldInsn(opcode, owner, name, desc);
+                    return;
+                }
                 super.visitInsn(Opcodes.DUP2_X1);         // [J obj J]
                 super.visitInsn(Opcodes.POP2);            // [J obj]
                 super.visitInsn(Opcodes.DUP_X2);          // [obj J obj]
@@ -174,7 +196,17 @@ final class TwinMethodAdapter extends MethodVisitor {
             return;
         }
         if (name.equals("<init>")) {
+            boolean superCall = pendingNews == 0;
+            if (!superCall) {
+                pendingNews--;
+            }
             constructorCall(owner, desc, isInterface);
+            if (superCall && beforeSuper) {
+                beforeSuper = false;
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "flushDeferred", "(Ljava/lang/Object;" + TAPE_DESC + ")V", false);
+            }
             return;
         }
         if (!needsLinking(owner, name, desc)) {
@@ -205,9 +237,25 @@ final class TwinMethodAdapter extends MethodVisitor {
         return !jdk || TwinGenerator.mentionsDoubles(desc);
     }
 
+    @Override
+    public void visitTypeInsn(int opcode, String type) {
+        if (opcode == Opcodes.NEW) {
+            pendingNews++;
+        }
+        super.visitTypeInsn(opcode, type);
+    }
+
+    private static boolean isJdk(String owner) {
+        return owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
+                || owner.startsWith("sun/") || owner.startsWith("com/sun/");
+    }
+
     /**
-     * Constructors run as they are (a twin cannot initialise an object), so double arguments go in as
-     * primal values; an active one is refused loudly by {@code Ops.opaqueArgument} rather than lost.
+     * A constructor cannot have a twin method (it must initialise its object), so twin code calls the real
+     * constructor with primal values, leaving the slots in a frame that names it ({@code Entry.toConstructor}).
+     * The agent gives constructors of the application a twin branch that takes them back. After the call,
+     * {@code Entry.constructed} refuses an active argument that no twin branch took. JDK constructors get
+     * primal values, and an active double among them is refused at once.
      */
     private void constructorCall(String owner, String desc, boolean isInterface) {
         Type[] args = Type.getArgumentTypes(desc);
@@ -215,10 +263,12 @@ final class TwinMethodAdapter extends MethodVisitor {
         for (Type t : args) {
             hasDouble |= t.getSort() == Type.DOUBLE;
         }
-        if (!hasDouble) {
+        boolean jdk = isJdk(owner);
+        if (jdk && !hasDouble) {
             super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
             return;
         }
+        String callee = owner.replace('/', '.') + ".<init>" + desc;
         int[] slots = new int[args.length];
         for (int i = 0; i < args.length; i++) {
             slots[i] = nextLocal;
@@ -227,16 +277,54 @@ final class TwinMethodAdapter extends MethodVisitor {
         for (int i = args.length - 1; i >= 0; i--) {
             super.visitVarInsn(TwinGenerator.slot(args[i]).getOpcode(Opcodes.ISTORE), slots[i]);
         }
+        int previousFrame = -1;
+        if (!jdk) {
+            pushInt(args.length);
+            super.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_LONG);
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].getSort() == Type.DOUBLE) {
+                    super.visitInsn(Opcodes.DUP);
+                    pushInt(i);
+                    super.visitVarInsn(Opcodes.LLOAD, slots[i]);
+                    super.visitInsn(Opcodes.LASTORE);
+                }
+            }
+            super.visitLdcInsn(callee);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "toConstructor",
+                    "([JLjava/lang/String;)L" + ENTRY + "$Frame;", false);
+            previousFrame = nextLocal++;
+            super.visitVarInsn(Opcodes.ASTORE, previousFrame);
+        }
         for (int i = 0; i < args.length; i++) {
             super.visitVarInsn(TwinGenerator.slot(args[i]).getOpcode(Opcodes.ILOAD), slots[i]);
             if (args[i].getSort() == Type.DOUBLE) {
-                super.visitLdcInsn(owner.replace('/', '.') + ".<init>" + desc + " called at " + where());
-                loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "opaqueArgument",
-                        "(JLjava/lang/String;" + TAPE_DESC + ")D", false);
+                if (jdk) {
+                    super.visitLdcInsn(callee + " called at " + where());
+                    loadTape();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "opaqueArgument",
+                            "(JLjava/lang/String;" + TAPE_DESC + ")D", false);
+                } else {
+                    loadTape();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "primal", "(J" + TAPE_DESC + ")D", false);
+                }
             }
         }
         super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
+        if (!jdk) {
+            super.visitVarInsn(Opcodes.ALOAD, previousFrame);
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "constructed", "(L" + ENTRY + "$Frame;" + TAPE_DESC + ")V", false);
+        }
+    }
+
+    private static final String ENTRY = "io/adjoint/internal/Entry";
+
+    private void pushInt(int i) {
+        if (i <= 5) {
+            super.visitInsn(Opcodes.ICONST_0 + i);
+        } else {
+            super.visitIntInsn(Opcodes.SIPUSH, i);
+        }
     }
 
     @Override

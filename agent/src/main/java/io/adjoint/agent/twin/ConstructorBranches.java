@@ -1,0 +1,135 @@
+package io.adjoint.agent.twin;
+
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.commons.JSRInlinerAdapter;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+import java.util.List;
+
+/**
+ * Twin branches for constructors. A constructor cannot be a static twin (it must initialise its object),
+ * so its twin lives inside it:
+ * <pre>
+ *   if (Entry.ANY) { long[] s = Entry.constructorSlots("C.&lt;init&gt;(DD)V");
+ *                    if (s != null) { params := s; tape := Tape.current(); ...twin of the body...; return } }
+ *   ...original body...
+ * </pre>
+ * Twin code that calls the constructor leaves the argument slots in a frame naming it; anyone else runs the
+ * original body. The object and its side effects are made once, by whichever branch runs.
+ */
+public final class ConstructorBranches {
+    private ConstructorBranches() {
+    }
+
+    /** Reads a class into a tree, with old JSR/RET subroutines inlined. */
+    public static ClassNode read(byte[] bytes) {
+        ClassNode node = new ClassNode(Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig,
+                                                               String[] exceptions) {
+                MethodNode m = new JSRInlinerAdapter(null, access, name, desc, sig, exceptions);
+                methods.add(m);
+                return m;
+            }
+        };
+        new ClassReader(bytes).accept(node, ClassReader.SKIP_FRAMES);
+        return node;
+    }
+
+    /** Whether a constructor computes anything a derivative could flow through. */
+    public static boolean computes(MethodNode ctor) {
+        if (TwinGenerator.mentionsDoubles(ctor.desc)) {
+            return true;
+        }
+        for (AbstractInsnNode insn : ctor.instructions) {
+            int op = insn.getOpcode();
+            if (op >= 0 && (TwinOpcodes.computing(op) != null || TwinOpcodes.producesPassiveDouble(op)
+                    || TwinOpcodes.moving(op) >= 0)) {
+                return true;
+            }
+            if (insn instanceof LdcInsnNode ldc && ldc.cst instanceof Double) {
+                return true;
+            }
+            if (insn instanceof FieldInsnNode f && f.desc.equals("D")) {
+                return true;
+            }
+            // calls that may compute, including this(...) and super(...) of the application's classes,
+            // whose own twin branches need the slots passed on
+            if (insn instanceof MethodInsnNode m
+                    && (TwinGenerator.mentionsDoubles(m.desc) || !m.owner.startsWith("java/"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Puts a twin branch at the start of {@code ctor}. {@code twinSource} is the same constructor read a
+     * second time (so its labels are its own), which this consumes.
+     */
+    public static void insert(String owner, String sourceFile, MethodNode ctor, MethodNode twinSource,
+                              ClassHierarchy hierarchy) {
+        int slotsVar = ctor.maxLocals;
+        int tapeVar = ctor.maxLocals + 1;
+        MethodNode twin = new MethodNode(Opcodes.ASM9, ctor.access, ctor.name, ctor.desc, null, null);
+        twinSource.accept(new TwinMethodAdapter(twin, -1, tapeVar, owner.replace('/', '.') + ".<init>", sourceFile,
+                hierarchy, true));
+
+        String key = owner.replace('/', '.') + ".<init>" + ctor.desc;
+        InsnList pre = new InsnList();
+        LabelNode original = new LabelNode();
+        LabelNode pop = new LabelNode();
+        pre.add(new FieldInsnNode(Opcodes.GETSTATIC, "io/adjoint/internal/Entry", "ANY", "Z"));
+        pre.add(new JumpInsnNode(Opcodes.IFEQ, original));
+        pre.add(new LdcInsnNode(key));
+        pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "io/adjoint/internal/Entry", "constructorSlots",
+                "(Ljava/lang/String;)[J", false));
+        pre.add(new InsnNode(Opcodes.DUP));
+        pre.add(new JumpInsnNode(Opcodes.IFNULL, pop));
+        pre.add(new VarInsnNode(Opcodes.ASTORE, slotsVar));
+        pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, TwinOpcodes.TAPE, "current", "()" + TwinOpcodes.TAPE_DESC, false));
+        pre.add(new VarInsnNode(Opcodes.ASTORE, tapeVar));
+        int local = 1;
+        Type[] args = Type.getArgumentTypes(ctor.desc);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].getSort() == Type.DOUBLE) {
+                pre.add(new VarInsnNode(Opcodes.ALOAD, slotsVar));
+                pre.add(i <= 5 ? new InsnNode(Opcodes.ICONST_0 + i) : new IntInsnNode(Opcodes.SIPUSH, i));
+                pre.add(new InsnNode(Opcodes.LALOAD));
+                pre.add(new VarInsnNode(Opcodes.LSTORE, local));
+            }
+            local += args[i].getSize();
+        }
+        pre.add(twin.instructions);
+        pre.add(pop);
+        pre.add(new InsnNode(Opcodes.POP));
+        pre.add(original);
+        ctor.instructions.insert(pre);
+        ctor.tryCatchBlocks.addAll(twin.tryCatchBlocks);
+        ctor.maxLocals = Math.max(ctor.maxLocals, twin.maxLocals) + 2;
+    }
+
+    /** The constructor of {@code node} with this descriptor. */
+    public static MethodNode constructor(ClassNode node, String desc) {
+        List<MethodNode> methods = node.methods;
+        for (MethodNode m : methods) {
+            if (m.name.equals("<init>") && m.desc.equals(desc)) {
+                return m;
+            }
+        }
+        throw new IllegalStateException("no constructor " + desc);
+    }
+}
