@@ -38,7 +38,7 @@ public final class Primitives {
     static {
         // name, Math primal, StrictMath primal, d/dx at (x, y = f(x))
         unary("exp", Math::exp, StrictMath::exp, (x, y) -> y);
-        unary("expm1", Math::expm1, StrictMath::expm1, (x, y) -> y + 1.0);
+        unary("expm1", Math::expm1, StrictMath::expm1, (x, y) -> Math.exp(x)); // not y + 1: cancels for x << 0
         unary("log", Math::log, StrictMath::log, (x, y) -> 1.0 / x);
         unary("log10", Math::log10, StrictMath::log10, (x, y) -> 1.0 / (x * LN10));
         unary("log1p", Math::log1p, StrictMath::log1p, (x, y) -> 1.0 / (1.0 + x));
@@ -47,12 +47,15 @@ public final class Primitives {
         unary("sin", Math::sin, StrictMath::sin, (x, y) -> Math.cos(x));
         unary("cos", Math::cos, StrictMath::cos, (x, y) -> -Math.sin(x));
         unary("tan", Math::tan, StrictMath::tan, (x, y) -> 1.0 + y * y);
-        unary("asin", Math::asin, StrictMath::asin, (x, y) -> 1.0 / Math.sqrt(1.0 - x * x));
-        unary("acos", Math::acos, StrictMath::acos, (x, y) -> -1.0 / Math.sqrt(1.0 - x * x));
+        unary("asin", Math::asin, StrictMath::asin, (x, y) -> 1.0 / Math.sqrt((1.0 - x) * (1.0 + x)));
+        unary("acos", Math::acos, StrictMath::acos, (x, y) -> -1.0 / Math.sqrt((1.0 - x) * (1.0 + x)));
         unary("atan", Math::atan, StrictMath::atan, (x, y) -> 1.0 / (1.0 + x * x));
         unary("sinh", Math::sinh, StrictMath::sinh, (x, y) -> Math.cosh(x));
         unary("cosh", Math::cosh, StrictMath::cosh, (x, y) -> Math.sinh(x));
-        unary("tanh", Math::tanh, StrictMath::tanh, (x, y) -> 1.0 - y * y);
+        unary("tanh", Math::tanh, StrictMath::tanh, (x, y) -> {
+            double c = Math.cosh(x); // sech^2 x, not 1 - y^2: that cancels to 0 once tanh x rounds to 1
+            return 1.0 / c / c;
+        });
         unary("abs", Math::abs, StrictMath::abs, (x, y) -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
         unary("toRadians", Math::toRadians, StrictMath::toRadians, (x, y) -> Math.toRadians(1.0));
         unary("toDegrees", Math::toDegrees, StrictMath::toDegrees, (x, y) -> Math.toDegrees(1.0));
