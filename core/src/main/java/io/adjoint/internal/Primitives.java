@@ -74,9 +74,16 @@ public final class Primitives {
         binary("pow", Math::pow, StrictMath::pow,
                 (x, y, r) -> y == 0 ? 0.0 : y * Math.pow(x, y - 1.0),
                 (x, y, r) -> r == 0 ? 0.0 : r * Math.log(x));
+        // x / (x^2 + y^2) as x / h / h with h = hypot(x, y): the squares overflow or underflow at |x|, |y| ~ 1e+-154
         binary("atan2", Math::atan2, StrictMath::atan2,
-                (y, x, r) -> x / (x * x + y * y),
-                (y, x, r) -> -y / (x * x + y * y));
+                (y, x, r) -> {
+                    double h = Math.hypot(x, y);
+                    return x / h / h;
+                },
+                (y, x, r) -> {
+                    double h = Math.hypot(x, y);
+                    return -y / h / h;
+                });
         binary("hypot", Math::hypot, StrictMath::hypot,
                 (x, y, r) -> r == 0 ? 0.0 : x / r,
                 (x, y, r) -> r == 0 ? 0.0 : y / r);
