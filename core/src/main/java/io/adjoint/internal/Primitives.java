@@ -42,7 +42,7 @@ public final class Primitives {
         unary("log", Math::log, StrictMath::log, (x, y) -> 1.0 / x);
         unary("log10", Math::log10, StrictMath::log10, (x, y) -> 1.0 / (x * LN10));
         unary("log1p", Math::log1p, StrictMath::log1p, (x, y) -> 1.0 / (1.0 + x));
-        unary("sqrt", Math::sqrt, StrictMath::sqrt, (x, y) -> 0.5 / y);
+        unary("sqrt", Math::sqrt, StrictMath::sqrt, (x, y) -> 0.5 / Math.abs(y)); // sqrt(-0.0) is -0.0
         unary("cbrt", Math::cbrt, StrictMath::cbrt, (x, y) -> 1.0 / (3.0 * y * y));
         unary("sin", Math::sin, StrictMath::sin, (x, y) -> Math.cos(x));
         unary("cos", Math::cos, StrictMath::cos, (x, y) -> -Math.sin(x));
