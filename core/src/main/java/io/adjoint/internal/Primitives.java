@@ -38,21 +38,24 @@ public final class Primitives {
     static {
         // name, Math primal, StrictMath primal, d/dx at (x, y = f(x))
         unary("exp", Math::exp, StrictMath::exp, (x, y) -> y);
-        unary("expm1", Math::expm1, StrictMath::expm1, (x, y) -> y + 1.0);
+        unary("expm1", Math::expm1, StrictMath::expm1, (x, y) -> Math.exp(x)); // not y + 1: cancels for x << 0
         unary("log", Math::log, StrictMath::log, (x, y) -> 1.0 / x);
         unary("log10", Math::log10, StrictMath::log10, (x, y) -> 1.0 / (x * LN10));
         unary("log1p", Math::log1p, StrictMath::log1p, (x, y) -> 1.0 / (1.0 + x));
-        unary("sqrt", Math::sqrt, StrictMath::sqrt, (x, y) -> 0.5 / y);
+        unary("sqrt", Math::sqrt, StrictMath::sqrt, (x, y) -> 0.5 / Math.abs(y)); // sqrt(-0.0) is -0.0
         unary("cbrt", Math::cbrt, StrictMath::cbrt, (x, y) -> 1.0 / (3.0 * y * y));
         unary("sin", Math::sin, StrictMath::sin, (x, y) -> Math.cos(x));
         unary("cos", Math::cos, StrictMath::cos, (x, y) -> -Math.sin(x));
         unary("tan", Math::tan, StrictMath::tan, (x, y) -> 1.0 + y * y);
-        unary("asin", Math::asin, StrictMath::asin, (x, y) -> 1.0 / Math.sqrt(1.0 - x * x));
-        unary("acos", Math::acos, StrictMath::acos, (x, y) -> -1.0 / Math.sqrt(1.0 - x * x));
+        unary("asin", Math::asin, StrictMath::asin, (x, y) -> 1.0 / Math.sqrt((1.0 - x) * (1.0 + x)));
+        unary("acos", Math::acos, StrictMath::acos, (x, y) -> -1.0 / Math.sqrt((1.0 - x) * (1.0 + x)));
         unary("atan", Math::atan, StrictMath::atan, (x, y) -> 1.0 / (1.0 + x * x));
         unary("sinh", Math::sinh, StrictMath::sinh, (x, y) -> Math.cosh(x));
         unary("cosh", Math::cosh, StrictMath::cosh, (x, y) -> Math.sinh(x));
-        unary("tanh", Math::tanh, StrictMath::tanh, (x, y) -> 1.0 - y * y);
+        unary("tanh", Math::tanh, StrictMath::tanh, (x, y) -> {
+            double c = Math.cosh(x); // sech^2 x, not 1 - y^2: that cancels to 0 once tanh x rounds to 1
+            return 1.0 / c / c;
+        });
         unary("abs", Math::abs, StrictMath::abs, (x, y) -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
         unary("toRadians", Math::toRadians, StrictMath::toRadians, (x, y) -> Math.toRadians(1.0));
         unary("toDegrees", Math::toDegrees, StrictMath::toDegrees, (x, y) -> Math.toDegrees(1.0));
@@ -71,9 +74,16 @@ public final class Primitives {
         binary("pow", Math::pow, StrictMath::pow,
                 (x, y, r) -> y == 0 ? 0.0 : y * Math.pow(x, y - 1.0),
                 (x, y, r) -> r == 0 ? 0.0 : r * Math.log(x));
+        // x / (x^2 + y^2) as x / h / h with h = hypot(x, y): the squares overflow or underflow at |x|, |y| ~ 1e+-154
         binary("atan2", Math::atan2, StrictMath::atan2,
-                (y, x, r) -> x / (x * x + y * y),
-                (y, x, r) -> -y / (x * x + y * y));
+                (y, x, r) -> {
+                    double h = Math.hypot(x, y);
+                    return x / h / h;
+                },
+                (y, x, r) -> {
+                    double h = Math.hypot(x, y);
+                    return -y / h / h;
+                });
         binary("hypot", Math::hypot, StrictMath::hypot,
                 (x, y, r) -> r == 0 ? 0.0 : x / r,
                 (x, y, r) -> r == 0 ? 0.0 : y / r);

@@ -188,7 +188,8 @@ public final class Tape {
         }
         int top = Slot.node(output);
         double[] adj = value; // the primal values are no longer needed: reuse their memory
-        Arrays.fill(adj, 0, Math.max(top + 1, n), 0.0); // the output may be an input itself
+        // inputs recorded after the output (f(x, y) = x) are not swept: they must read 0, not their primal
+        Arrays.fill(adj, 0, Math.max(top + 1, n), 0.0);
         adj[top] = 1.0;
         sweep(adj, top);
         System.arraycopy(adj, 0, g, 0, n);
