@@ -56,6 +56,7 @@ class PrimitivesTableTest {
             }
         }
         rows.addAll(Set.of(MEMORY_ROWS));
+        rows.addAll(LibraryRulesTest.ROWS.keySet());
         return rows;
     }
 
@@ -84,6 +85,10 @@ class PrimitivesTableTest {
             }
             if (call.returnType() == double.class) {
                 expected = expected.changeReturnType(long.class);
+            }
+            Class<?> receiver = LibraryRulesTest.ROWS.get(key);
+            if (receiver != null && receiver != Void.class) {
+                expected = expected.insertParameterTypes(0, receiver);
             }
             expected = expected.appendParameterTypes(Tape.class);
             assertEquals(expected, e.getValue().type(), key);
