@@ -123,13 +123,9 @@ public final class Ops {
         return (long) t.primal(a);
     }
 
-    /** Float arithmetic is not recorded yet: narrowing an active value to float would lose its derivative. */
+    /** D2F: see {@link FloatOps}. */
     public static float d2f(long a, Tape t) {
-        if (Slot.isActive(a)) {
-            throw new NotDifferentiableException("an active double was narrowed to float; float arithmetic "
-                    + "is not differentiated yet");
-        }
-        return (float) Slot.value(a);
+        return FloatOps.d2f(a, t);
     }
 
     /** A double that enters twin code from outside (I2D, L2D, F2D results, raw loads). */

@@ -26,6 +26,29 @@ final class Shadows {
     /** Set when the bits of an active double were taken (Double.doubleToRawLongBits and friends). */
     boolean bitsTaken;
 
+    // active floats: a float cannot hold a node index, so it holds a handle into this table of slots
+    private long[] floatSlots = new long[64];
+    private int floats = 1; // handle 0 would be +infinity's bits
+
+    int floatHandle(long slot) {
+        if (floats == floatSlots.length) {
+            if (floats == FloatOps.MAX_HANDLES) {
+                throw new io.adjoint.NotDifferentiableException("more than " + (FloatOps.MAX_HANDLES - 1)
+                        + " active float values in one recording: use double");
+            }
+            floatSlots = Arrays.copyOf(floatSlots, Math.min(floats * 2, FloatOps.MAX_HANDLES));
+        }
+        floatSlots[floats] = slot;
+        return floats++;
+    }
+
+    long floatSlot(int handle) {
+        if (handle >= floats) {
+            throw new io.adjoint.NotDifferentiableException("an active float outlived the recording that made it");
+        }
+        return floatSlots[handle];
+    }
+
     private int[] deferredIds = new int[4];
     private long[] deferredSlots = new long[4];
     private int deferred;
@@ -47,6 +70,7 @@ final class Shadows {
     }
 
     void clear() {
+        floats = 1;
         bitsTaken = false;
         deferred = 0;
         if (arrayCount > 0) {
