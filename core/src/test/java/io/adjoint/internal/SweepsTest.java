@@ -15,6 +15,7 @@ class SweepsTest {
     private static final MethodHandle EXP = Primitives.lookup("java/lang/Math", "exp", "(D)D");
     private static final MethodHandle POW = Primitives.lookup("java/lang/Math", "pow", "(DD)D");
     private static final MethodHandle HYPOT = Primitives.lookup("java/lang/Math", "hypot", "(DD)D");
+    private static final MethodHandle FMA = Primitives.lookup("java/lang/Math", "fma", "(DDD)D");
 
     private static final double[] X = {0.7, -1.3, 2.1, 0.4, 1.9, -0.6, 1.4, 2.6, -0.9, 0.35, 0.8};
     private static final int N = X.length; // 11: one full block of 8 and a partial one
@@ -30,7 +31,7 @@ class SweepsTest {
         y[0] = Ops.add(Ops.mul(x[0], x[1], t), (long) SIN.invokeExact(x[2], t), t);
         y[1] = Ops.sub(Ops.div(x[3], x[4], t), x[5], t);
         y[2] = (long) POW.invokeExact(x[6], x[7], t);
-        y[3] = Ops.mul(Ops.mul(x[8], x[8], t), x[9], t); // x8 fans out into both factors
+        y[3] = (long) FMA.invokeExact(Ops.mul(x[8], x[8], t), x[9], x[5], t); // x8 fans out into both factors
         long sum = x[0];
         for (int i = 1; i < N; i++) {
             sum = Ops.add(sum, x[i], t);
@@ -57,6 +58,7 @@ class SweepsTest {
         j[2][7] = Math.pow(x[6], x[7]) * Math.log(x[6]);
         j[3][8] = 2 * x[8] * x[9];
         j[3][9] = x[8] * x[8];
+        j[3][5] = 1;
         for (int i = 0; i < N; i++) {
             j[4][i] = 1;
         }
@@ -206,12 +208,30 @@ class SweepsTest {
         }
     }
 
+    @Test
+    void inputsReturnedAsOutputsGiveUnitRows() {
+        Tape t = Tape.open();
+        try {
+            long[] x = Ops.seed(X.clone(), t);
+            long[] out = {x[2], x[0]}; // the highest output node is below the last input
+            double[] expected = new double[N * 2];
+            expected[2 * 2] = 1;
+            expected[0 * 2 + 1] = 1;
+            assertArrayEquals(expected, Sweeps.adjoints(t, out, new double[] {1, 0, 0, 1}, 2, N));
+            double[][] fwd = forwardJacobian(t, out, 8);
+            assertArrayEquals(new double[] {0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0}, fwd[0]);
+            assertArrayEquals(new double[] {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, fwd[1]);
+        } finally {
+            t.close();
+        }
+    }
+
     // ---- second order -------------------------------------------------------------------------------
 
     private static final double[] Z = {0.7, -1.3, 1.6, 0.4, 1.9};
 
     /**
-     * f = x0 x1 x2 + sin(x0) / x1 + x2^x2 + hypot(x0, x3) + x4 on a second-order tape, followed by a
+     * f = x0 x1 x2 + sin(x0) / x1 + x2^x2 + hypot(x0, x3) + fma(x1, x3, x4) on a second-order tape, followed by a
      * node with curvature recorded after the output.
      */
     private static long recordSecondOrder(Tape t) throws Throwable {
@@ -220,7 +240,7 @@ class SweepsTest {
         f = Ops.add(f, Ops.div((long) SIN.invokeExact(x[0], t), x[1], t), t);
         f = Ops.add(f, (long) POW.invokeExact(x[2], x[2], t), t);
         f = Ops.add(f, (long) HYPOT.invokeExact(x[0], x[3], t), t);
-        f = Ops.add(f, x[4], t);
+        f = Ops.add(f, (long) FMA.invokeExact(x[1], x[3], x[4], t), t);
         Ops.mul(f, Ops.div(x[0], x[3], t), t); // after the output
         return f;
     }
@@ -243,6 +263,8 @@ class SweepsTest {
         h[0][0] += x3 * x3 / r3;
         h[0][3] += -x0 * x3 / r3;
         h[3][3] += x0 * x0 / r3;
+        // fma(x1, x3, x4)
+        h[1][3] += 1;
         for (int i = 0; i < 5; i++) {
             for (int j = 0; j < i; j++) {
                 h[i][j] = h[j][i];
@@ -301,9 +323,9 @@ class SweepsTest {
         double r = Math.hypot(x0, x3);
         double[] hand = {
                 x1 * x2 + Math.cos(x0) / x1 + x0 / r,
-                x0 * x2 - Math.sin(x0) / (x1 * x1),
+                x0 * x2 - Math.sin(x0) / (x1 * x1) + x3,
                 x0 * x1 + Math.pow(x2, x2) * (Math.log(x2) + 1),
-                x3 / r,
+                x3 / r + x1,
                 1};
         Tape t = Tape.open(true);
         try {
@@ -328,6 +350,9 @@ class SweepsTest {
             double[] adj = Sweeps.adjoint(t, f);
             double[] h = Sweeps.hessianTimes(t, adj, f, 2, unitBlock(2, 0, 2), 2);
             assertArrayEquals(new double[] {2, 0, 0, 0}, h);
+            assertArrayEquals(new double[] {3, 0}, Sweeps.adjoints(t, new long[] {f}, new double[] {1}, 1, 2),
+                    "the vector adjoint sweep skips it like the first-order one");
+            assertArrayEquals(new double[] {3, 0}, new double[] {adj[0], adj[1]});
         } finally {
             t.close();
         }
