@@ -54,6 +54,20 @@ class ForwardGradientTest {
         forwardEqualsReverse(f, new double[] {0.3, -0.7, 1.1}, "lambda");
     }
 
+    static double median(double[] x) {
+        double[] c = x.clone();
+        java.util.Arrays.sort(c);
+        return c[c.length / 2];
+    }
+
+    /** The median is one of the inputs: its gradient is a unit vector, in both modes. */
+    @Test
+    void medianReturnsAnInputItself() {
+        Check.close(new double[] {1, 0, 0}, Gradients.of(ForwardGradientTest::median).at(2, 1, 3), 0.0, "reverse");
+        Check.close(new double[] {1, 0, 0}, Gradients.forward(ForwardGradientTest::median).at(2, 1, 3), 0.0,
+                "forward");
+    }
+
     @Test
     void passiveResultGivesZeroGradient() {
         Check.close(new double[3], Gradients.forward(x -> 4.0).at(1, 2, 3), 0.0, "constant");

@@ -268,7 +268,7 @@ public final class Tape {
         Arrays.fill(adj, 0, top + 1, 0.0);
         adj[top] = 1.0;
         sweep(adj, top);
-        System.arraycopy(adj, 0, g, 0, n);
+        System.arraycopy(adj, 0, g, 0, Math.min(n, top + 1)); // inputs above top: zero, not stale values
         return g;
     }
 
