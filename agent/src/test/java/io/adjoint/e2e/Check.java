@@ -3,13 +3,13 @@ package io.adjoint.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
-/** Assertions with an explicit relative tolerance: |expected - actual| <= tol * max(1, |expected|). */
+/** Assertions with a relative tolerance, entry by entry: |expected - actual| <= tol * |expected| (zero is exact). */
 final class Check {
     private Check() {
     }
 
     static void close(double expected, double actual, double tol, String what) {
-        if (!(Math.abs(expected - actual) <= tol * Math.max(1.0, Math.abs(expected)))) {
+        if (!(Math.abs(expected - actual) <= tol * Math.abs(expected))) {
             fail(what + ": expected " + expected + " but was " + actual + " (tolerance " + tol + ")");
         }
     }
