@@ -2,6 +2,7 @@ package io.adjoint;
 
 import io.adjoint.internal.Engine;
 import io.adjoint.internal.Ops;
+import io.adjoint.internal.Sweeps;
 import io.adjoint.internal.Tape;
 
 import java.lang.invoke.MethodHandle;
@@ -16,7 +17,9 @@ import java.lang.invoke.MethodType;
  * }</pre>
  *
  * The function may call any code of the application: Adjoint records the operations it performs
- * (reverse mode) by running an instrumented twin of that code.
+ * by running an instrumented twin of that code, then sweeps over the recording: backwards for
+ * gradients and vector-Jacobian products (reverse mode), forwards for Jacobian-vector products
+ * (forward mode), and forward-over-reverse for exact Hessians. All modes share one recording scheme.
  */
 public final class Gradients {
     private Gradients() {
@@ -24,6 +27,7 @@ public final class Gradients {
 
     private static final MethodType SCALAR = MethodType.methodType(long.class, double[].class, Tape.class);
     private static final MethodType UNIVARIATE = MethodType.methodType(long.class, long.class, Tape.class);
+    private static final MethodType VECTOR = MethodType.methodType(double[].class, double[].class, Tape.class);
 
     /** The gradient of {@code f} by reverse mode (one recording and one reverse sweep per call). */
     public static Gradient of(ScalarFunction f) {
@@ -75,6 +79,225 @@ public final class Gradients {
             } finally {
                 t.close();
             }
+        }
+    }
+
+    /**
+     * The gradient of {@code f} by forward mode: one recording, then tangent sweeps carrying
+     * {@value Sweeps#BLOCK} input directions each. Same result as {@link #of}; cheaper only for few inputs.
+     */
+    public static Gradient forward(ScalarFunction f) {
+        MethodHandle twin = scalarTwin(f);
+        return new Gradient() {
+            @Override
+            public double[] at(double... x) {
+                return valueAndGradient(x).gradient();
+            }
+
+            @Override
+            public ValueAndGradient valueAndGradient(double... x) {
+                Tape t = Tape.open();
+                try {
+                    long r = recordScalar(twin, x, t);
+                    long[] out = {r};
+                    double[] g = new double[x.length];
+                    int k = Math.min(Sweeps.BLOCK, Math.max(1, x.length));
+                    for (int b = 0; b < x.length; b += k) {
+                        double[] dot = Sweeps.tangents(t, x.length, unitBlock(x.length, b, k), k, out);
+                        System.arraycopy(dot, 0, g, b, Math.min(k, x.length - b));
+                    }
+                    return new ValueAndGradient(t.primal(r), g);
+                } catch (Throwable e) {
+                    throw Gradients.<RuntimeException>rethrow(e);
+                } finally {
+                    t.close();
+                }
+            }
+        };
+    }
+
+    /** The Jacobian of {@code f}, by forward or reverse mode, whichever needs fewer sweeps ({@link Mode#AUTO}). */
+    public static Jacobian jacobian(VectorFunction f) {
+        return jacobian(f, Mode.AUTO);
+    }
+
+    /**
+     * The Jacobian of {@code f}: one recording, then sweeps in blocks of {@value Sweeps#BLOCK}: tangent
+     * sweeps over the columns ({@link Mode#FORWARD}, about n / {@value Sweeps#BLOCK} sweeps) or adjoint
+     * sweeps over the rows ({@link Mode#REVERSE}, about m / {@value Sweeps#BLOCK}); {@link Mode#AUTO}
+     * takes forward when n &lt;= m.
+     */
+    public static Jacobian jacobian(VectorFunction f, Mode mode) {
+        java.util.Objects.requireNonNull(mode, "mode");
+        MethodHandle twin = vectorTwin(f);
+        return x -> {
+            Tape t = Tape.open();
+            try {
+                long[] out = recordVector(twin, x, t);
+                int n = x.length, m = out.length;
+                double[][] jac = new double[m][n];
+                boolean forward = mode == Mode.FORWARD || (mode == Mode.AUTO && n <= m);
+                if (forward) {
+                    int k = Math.min(Sweeps.BLOCK, Math.max(1, n));
+                    for (int b = 0; b < n; b += k) {
+                        double[] dot = Sweeps.tangents(t, n, unitBlock(n, b, k), k, out);
+                        for (int r = 0; r < m; r++) {
+                            System.arraycopy(dot, r * k, jac[r], b, Math.min(k, n - b));
+                        }
+                    }
+                } else {
+                    int k = Math.min(Sweeps.BLOCK, Math.max(1, m));
+                    for (int b = 0; b < m; b += k) {
+                        double[] bar = Sweeps.adjoints(t, out, unitBlock(m, b, k), k, n);
+                        for (int d = 0; d < k && b + d < m; d++) {
+                            double[] row = jac[b + d];
+                            for (int i = 0; i < n; i++) {
+                                row[i] = bar[i * k + d];
+                            }
+                        }
+                    }
+                }
+                return jac;
+            } catch (Throwable e) {
+                throw Gradients.<RuntimeException>rethrow(e);
+            } finally {
+                t.close();
+            }
+        };
+    }
+
+    /** The Jacobian-vector product J(x) v by one forward (tangent) sweep; J is never formed. */
+    public static double[] jvp(VectorFunction f, double[] x, double[] v) {
+        checkLength("v", v, x.length);
+        MethodHandle twin = vectorTwin(f);
+        Tape t = Tape.open();
+        try {
+            long[] out = recordVector(twin, x, t);
+            return Sweeps.tangents(t, x.length, v.clone(), 1, out);
+        } catch (Throwable e) {
+            throw Gradients.<RuntimeException>rethrow(e);
+        } finally {
+            t.close();
+        }
+    }
+
+    /** The vector-Jacobian product u^T J(x) by one reverse (adjoint) sweep; J is never formed. */
+    public static double[] vjp(VectorFunction f, double[] x, double[] u) {
+        MethodHandle twin = vectorTwin(f);
+        Tape t = Tape.open();
+        try {
+            long[] out = recordVector(twin, x, t);
+            checkLength("u", u, out.length);
+            return Sweeps.adjoints(t, out, u.clone(), 1, x.length);
+        } catch (Throwable e) {
+            throw Gradients.<RuntimeException>rethrow(e);
+        } finally {
+            t.close();
+        }
+    }
+
+    /**
+     * The exact Hessian of {@code f}: one second-order recording (local second derivatives alongside the
+     * partials), one reverse sweep for the adjoints, then forward-over-reverse sweeps carrying
+     * {@value Sweeps#BLOCK} directions each. The result is symmetrised.
+     */
+    public static Hessian hessian(ScalarFunction f) {
+        MethodHandle twin = scalarTwin(f);
+        return x -> {
+            int n = x.length;
+            Tape t = Tape.open(true);
+            try {
+                long r = recordScalar(twin, x, t);
+                double[][] h = new double[n][n];
+                double[] adj = Sweeps.adjoint(t, r);
+                if (adj == null) {
+                    return h;
+                }
+                int k = Math.min(Sweeps.BLOCK, Math.max(1, n));
+                for (int b = 0; b < n; b += k) {
+                    double[] hv = Sweeps.hessianTimes(t, adj, r, n, unitBlock(n, b, k), k);
+                    for (int i = 0; i < n; i++) {
+                        for (int d = 0; d < k && b + d < n; d++) {
+                            h[i][b + d] = hv[i * k + d];
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    for (int j = i + 1; j < n; j++) {
+                        double s = 0.5 * (h[i][j] + h[j][i]);
+                        h[i][j] = s;
+                        h[j][i] = s;
+                    }
+                }
+                return h;
+            } catch (Throwable e) {
+                throw Gradients.<RuntimeException>rethrow(e);
+            } finally {
+                t.close();
+            }
+        };
+    }
+
+    /**
+     * The Hessian-vector product H(x) v, exact, without forming H: one second-order recording, one
+     * reverse sweep, one tangent sweep and one forward-over-reverse sweep, a small multiple of one gradient.
+     */
+    public static double[] hvp(ScalarFunction f, double[] x, double[] v) {
+        checkLength("v", v, x.length);
+        MethodHandle twin = scalarTwin(f);
+        Tape t = Tape.open(true);
+        try {
+            long r = recordScalar(twin, x, t);
+            double[] adj = Sweeps.adjoint(t, r);
+            return adj == null ? new double[x.length] : Sweeps.hessianTimes(t, adj, r, x.length, v.clone(), 1);
+        } catch (Throwable e) {
+            throw Gradients.<RuntimeException>rethrow(e);
+        } finally {
+            t.close();
+        }
+    }
+
+    // ---- recording ---------------------------------------------------------------------------------
+
+    private static MethodHandle scalarTwin(ScalarFunction f) {
+        return Engine.get().twinOf(f, "apply", "([D)D").asType(SCALAR);
+    }
+
+    private static MethodHandle vectorTwin(VectorFunction f) {
+        return Engine.get().twinOf(f, "apply", "([D)[D").asType(VECTOR);
+    }
+
+    /** Runs the twin on a seeded copy of {@code x} (inputs are nodes 0..n-1); returns the result's slot. */
+    private static long recordScalar(MethodHandle twin, double[] x, Tape t) throws Throwable {
+        double[] xs = x.clone();
+        Ops.seed(xs, t);
+        return (long) twin.invokeExact(xs, t);
+    }
+
+    /** Runs the twin on a seeded copy of {@code x}; returns the slots of the result's elements. */
+    private static long[] recordVector(MethodHandle twin, double[] x, Tape t) throws Throwable {
+        double[] xs = x.clone();
+        Ops.seed(xs, t);
+        double[] y = (double[]) twin.invokeExact(xs, t);
+        long[] out = new long[y.length];
+        for (int i = 0; i < y.length; i++) {
+            out[i] = Ops.slotOf(y, i, t);
+        }
+        return out;
+    }
+
+    /** Seeds for unit directions {@code b .. b+k-1} of an n-space, laid out {@code [i * k + d]}. */
+    private static double[] unitBlock(int n, int b, int k) {
+        double[] seed = new double[n * k];
+        for (int d = 0; d < k && b + d < n; d++) {
+            seed[(b + d) * k + d] = 1.0;
+        }
+        return seed;
+    }
+
+    private static void checkLength(String name, double[] a, int expected) {
+        if (a.length != expected) {
+            throw new IllegalArgumentException(name + " has length " + a.length + ", expected " + expected);
         }
     }
 

@@ -130,30 +130,39 @@ public final class LibraryRules {
         }
     }
 
-    private static long unaryWith(long x, Tape t, MethodHandle primal, double slope) throws Throwable {
+    private static long unaryWith(long x, Tape t, MethodHandle primal, double slope, double curvature)
+            throws Throwable {
         double y = (double) primal.invokeExact(t.primal(x));
-        return Slot.isPassive(x) ? Slot.passive(y) : t.push1(y, x, slope);
+        if (Slot.isPassive(x)) {
+            return Slot.passive(y);
+        }
+        return t.secondOrder ? t.push1(y, x, slope, curvature) : t.push1(y, x, slope);
     }
 
     static long asinh(long x, Tape t, MethodHandle primal) throws Throwable {
-        double v = t.primal(x);
-        return unaryWith(x, t, primal, 1.0 / Math.sqrt(v * v + 1.0));
+        double v = t.primal(x), s = v * v + 1.0;
+        return unaryWith(x, t, primal, 1.0 / Math.sqrt(s), -v / (s * Math.sqrt(s)));
     }
 
     static long acosh(long x, Tape t, MethodHandle primal) throws Throwable {
-        double v = t.primal(x);
-        return unaryWith(x, t, primal, 1.0 / Math.sqrt(v * v - 1.0));
+        double v = t.primal(x), s = (v - 1.0) * (v + 1.0);
+        return unaryWith(x, t, primal, 1.0 / Math.sqrt(s), -v / (s * Math.sqrt(s)));
     }
 
     static long atanh(long x, Tape t, MethodHandle primal) throws Throwable {
-        double v = t.primal(x);
-        return unaryWith(x, t, primal, 1.0 / (1.0 - v * v));
+        double v = t.primal(x), s = (1.0 - v) * (1.0 + v);
+        return unaryWith(x, t, primal, 1.0 / s, 2.0 * v / (s * s));
     }
 
     static long powInt(long x, int n, Tape t, MethodHandle primal) throws Throwable {
         double v = t.primal(x);
         double y = (double) primal.invokeExact(v, n);
-        return Slot.isPassive(x) ? Slot.passive(y) : t.push1(y, x, n == 0 ? 0.0 : n * Math.pow(v, n - 1));
+        if (Slot.isPassive(x)) {
+            return Slot.passive(y);
+        }
+        double slope = n == 0 ? 0.0 : n * Math.pow(v, n - 1);
+        double curvature = n == 0 || n == 1 ? 0.0 : n * (n - 1.0) * Math.pow(v, n - 2);
+        return t.secondOrder ? t.push1(y, x, slope, curvature) : t.push1(y, x, slope);
     }
 
     /** FastMath.log(base, x) = log(x) / log(base). */
@@ -164,9 +173,14 @@ public final class LibraryRules {
         if (pb && px) {
             return Slot.passive(y);
         }
-        double lb = Math.log(b);
-        double dx = 1.0 / (v * lb), db = -Math.log(v) / (b * lb * lb);
-        return pb ? t.push1(y, x, dx) : px ? t.push1(y, base, db) : t.push2(y, base, db, x, dx);
+        double lb = Math.log(b), lx = Math.log(v);
+        double dx = 1.0 / (v * lb), db = -lx / (b * lb * lb);
+        double dxx = -1.0 / (v * v * lb), dxb = -1.0 / (v * b * lb * lb), dbb = lx * (lb + 2.0) / (b * b * lb * lb * lb);
+        if (!t.secondOrder) {
+            return pb ? t.push1(y, x, dx) : px ? t.push1(y, base, db) : t.push2(y, base, db, x, dx);
+        }
+        return pb ? t.push1(y, x, dx, dxx) : px ? t.push1(y, base, db, dbb)
+                : t.push2(y, base, db, x, dx, dbb, dxb, dxx);
     }
 
     // ---- aliases: Math's derivative, the library's primal -----------------------------------------

@@ -9,6 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code io.adjoint.agent.twin.TwinOpcodes} maps each opcode to one of these). Every operation first
  * asks whether its operands are passive and, if so, just computes: activity analysis at run time.
  * Each takes the recording's tape as its last argument.
+ *
+ * <p>Second derivatives (recorded only on a second-order tape): add, sub, neg and rem are linear
+ * (rem away from its jumps) and record none; mul and div record theirs.
  */
 public final class Ops {
     private Ops() {
@@ -58,6 +61,9 @@ public final class Ops {
             return t.push1(va * t.valueOf(b), b, va);
         }
         double va = t.valueOf(a), vb = t.valueOf(b);
+        if (t.secondOrder) { // d2/da2 = 0, d2/dadb = 1, d2/db2 = 0
+            return t.push2(va * vb, a, vb, b, va, 0.0, 1.0, 0.0);
+        }
         return t.push2(va * vb, a, vb, b, va);
     }
 
@@ -72,6 +78,13 @@ public final class Ops {
         }
         double va = pa ? Slot.value(a) : t.valueOf(a), vb = t.valueOf(b);
         double q = va / vb;
+        if (t.secondOrder) { // d2/da2 = 0, d2/dadb = -1/b^2, d2/db2 = 2a/b^3 = 2q/b^2
+            double dbb = 2.0 * q / vb / vb;
+            if (pa) {
+                return t.push1(q, b, -q / vb, dbb);
+            }
+            return t.push2(q, a, 1.0 / vb, b, -q / vb, 0.0, -1.0 / vb / vb, dbb);
+        }
         if (pa) {
             return t.push1(q, b, -q / vb);
         }

@@ -23,6 +23,11 @@ import java.util.function.DoubleUnaryOperator;
  * <p>Conventions at points where the derivative does not exist (seed notes: d/dv max(0, v) = 1{v >= 0}):
  * abs'(0) = 0, sqrt'(0) = cbrt'(0) = +inf, max/min ties as in {@link RuleOps#select}, and functions that
  * are piecewise constant (floor, ceil, rint, round, signum, ulp) have derivative 0 and give passive results.
+ *
+ * <p>Each row also gives the second derivatives, recorded only on a second-order tape (Hessians).
+ * Piecewise linear functions have second derivative 0 ({@link #LINEAR}); where the first derivative is
+ * singular or set by convention, the second follows it: sqrt''(0) = cbrt''(0) = -inf, hypot's are 0 at the
+ * origin like its first, and pow's terms with log x are 0 where x^y = 0.
  */
 public final class Primitives {
     private Primitives() {
@@ -35,33 +40,47 @@ public final class Primitives {
     private static final MethodHandles.Lookup L = MethodHandles.lookup();
     private static final Class<?> J = long.class;
 
-    static {
-        // name, Math primal, StrictMath primal, d/dx at (x, y = f(x))
-        unary("exp", Math::exp, StrictMath::exp, (x, y) -> y);
-        unary("expm1", Math::expm1, StrictMath::expm1, (x, y) -> Math.exp(x)); // not y + 1: cancels for x << 0
-        unary("log", Math::log, StrictMath::log, (x, y) -> 1.0 / x);
-        unary("log10", Math::log10, StrictMath::log10, (x, y) -> 1.0 / (x * LN10));
-        unary("log1p", Math::log1p, StrictMath::log1p, (x, y) -> 1.0 / (1.0 + x));
-        unary("sqrt", Math::sqrt, StrictMath::sqrt, (x, y) -> 0.5 / Math.abs(y)); // sqrt(-0.0) is -0.0
-        unary("cbrt", Math::cbrt, StrictMath::cbrt, (x, y) -> 1.0 / (3.0 * y * y));
-        unary("sin", Math::sin, StrictMath::sin, (x, y) -> Math.cos(x));
-        unary("cos", Math::cos, StrictMath::cos, (x, y) -> -Math.sin(x));
-        unary("tan", Math::tan, StrictMath::tan, (x, y) -> 1.0 + y * y);
-        unary("asin", Math::asin, StrictMath::asin, (x, y) -> 1.0 / Math.sqrt((1.0 - x) * (1.0 + x)));
-        unary("acos", Math::acos, StrictMath::acos, (x, y) -> -1.0 / Math.sqrt((1.0 - x) * (1.0 + x)));
-        unary("atan", Math::atan, StrictMath::atan, (x, y) -> 1.0 / (1.0 + x * x));
-        unary("sinh", Math::sinh, StrictMath::sinh, (x, y) -> Math.cosh(x));
-        unary("cosh", Math::cosh, StrictMath::cosh, (x, y) -> Math.sinh(x));
-        unary("tanh", Math::tanh, StrictMath::tanh, (x, y) -> {
-            double c = Math.cosh(x); // sech^2 x, not 1 - y^2: that cancels to 0 once tanh x rounds to 1
-            return 1.0 / c / c;
-        });
-        unary("abs", Math::abs, StrictMath::abs, (x, y) -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0);
-        unary("toRadians", Math::toRadians, StrictMath::toRadians, (x, y) -> Math.toRadians(1.0));
-        unary("toDegrees", Math::toDegrees, StrictMath::toDegrees, (x, y) -> Math.toDegrees(1.0));
-        unary("nextUp", Math::nextUp, StrictMath::nextUp, (x, y) -> 1.0);
-        unary("nextDown", Math::nextDown, StrictMath::nextDown, (x, y) -> 1.0);
+    /** The second derivative of a (piecewise) linear function of one variable. */
+    private static final DoubleBinaryOperator LINEAR = (x, y) -> 0.0;
+    /** A second partial derivative of a (piecewise) linear function of two variables. */
+    private static final Partial2 LINEAR2 = (x, y, r) -> 0.0;
 
+    static {
+        // name, Math primal, StrictMath primal, then at (x, y = f(x)): f'(x), f''(x)
+        unary("exp", Math::exp, StrictMath::exp, (x, y) -> y, (x, y) -> y);
+        unary("expm1", Math::expm1, StrictMath::expm1, // exp(x), not y + 1: that cancels for x << 0
+                (x, y) -> Math.exp(x), (x, y) -> Math.exp(x));
+        unary("log", Math::log, StrictMath::log, (x, y) -> 1.0 / x, (x, y) -> -1.0 / (x * x));
+        unary("log10", Math::log10, StrictMath::log10,
+                (x, y) -> 1.0 / (x * LN10), (x, y) -> -1.0 / (x * x * LN10));
+        unary("log1p", Math::log1p, StrictMath::log1p,
+                (x, y) -> 1.0 / (1.0 + x), (x, y) -> -1.0 / ((1.0 + x) * (1.0 + x)));
+        unary("sqrt", Math::sqrt, StrictMath::sqrt, // |y|: sqrt(-0.0) is -0.0, and sqrt'(0) = +inf
+                (x, y) -> 0.5 / Math.abs(y), (x, y) -> -0.25 / (Math.abs(y) * y * y));
+        unary("cbrt", Math::cbrt, StrictMath::cbrt,
+                (x, y) -> 1.0 / (3.0 * y * y), (x, y) -> -2.0 / (9.0 * y * y * y * y * y));
+        unary("sin", Math::sin, StrictMath::sin, (x, y) -> Math.cos(x), (x, y) -> -y);
+        unary("cos", Math::cos, StrictMath::cos, (x, y) -> -Math.sin(x), (x, y) -> -y);
+        unary("tan", Math::tan, StrictMath::tan, (x, y) -> 1.0 + y * y, (x, y) -> 2.0 * y * (1.0 + y * y));
+        unary("asin", Math::asin, StrictMath::asin,
+                (x, y) -> 1.0 / Math.sqrt((1.0 - x) * (1.0 + x)), // (1 - x)(1 + x): no cancellation near 1
+                (x, y) -> x / Math.pow((1.0 - x) * (1.0 + x), 1.5));
+        unary("acos", Math::acos, StrictMath::acos,
+                (x, y) -> -1.0 / Math.sqrt((1.0 - x) * (1.0 + x)),
+                (x, y) -> -x / Math.pow((1.0 - x) * (1.0 + x), 1.5));
+        unary("atan", Math::atan, StrictMath::atan,
+                (x, y) -> 1.0 / (1.0 + x * x), (x, y) -> -2.0 * x / ((1.0 + x * x) * (1.0 + x * x)));
+        unary("sinh", Math::sinh, StrictMath::sinh, (x, y) -> Math.cosh(x), (x, y) -> y);
+        unary("cosh", Math::cosh, StrictMath::cosh, (x, y) -> Math.sinh(x), (x, y) -> y);
+        unary("tanh", Math::tanh, StrictMath::tanh, // sech^2 x, not 1 - y^2: that cancels to 0 once tanh x rounds to 1
+                (x, y) -> 1.0 / Math.cosh(x) / Math.cosh(x), (x, y) -> -2.0 * y / Math.cosh(x) / Math.cosh(x));
+        unary("abs", Math::abs, StrictMath::abs, (x, y) -> x > 0 ? 1.0 : x < 0 ? -1.0 : 0.0, LINEAR);
+        unary("toRadians", Math::toRadians, StrictMath::toRadians, (x, y) -> Math.toRadians(1.0), LINEAR);
+        unary("toDegrees", Math::toDegrees, StrictMath::toDegrees, (x, y) -> Math.toDegrees(1.0), LINEAR);
+        unary("nextUp", Math::nextUp, StrictMath::nextUp, (x, y) -> 1.0, LINEAR);
+        unary("nextDown", Math::nextDown, StrictMath::nextDown, (x, y) -> 1.0, LINEAR);
+
+        // piecewise constant: derivatives zero, results passive
         flat("floor", Math::floor, StrictMath::floor);
         flat("ceil", Math::ceil, StrictMath::ceil);
         flat("rint", Math::rint, StrictMath::rint);
@@ -70,36 +89,43 @@ public final class Primitives {
         flatToLong("round", Math::round, StrictMath::round);
         toInt("getExponent", Math::getExponent, StrictMath::getExponent);
 
-        // name, primals, d/dx and d/dy at (x, y, r = f(x, y))
+        // name, primals, then at (x, y, r = f(x, y)): d/dx, d/dy, d2/dx2, d2/dxdy, d2/dy2
         binary("pow", Math::pow, StrictMath::pow,
                 (x, y, r) -> y == 0 ? 0.0 : y * Math.pow(x, y - 1.0),
-                (x, y, r) -> r == 0 ? 0.0 : r * Math.log(x));
-        // x / (x^2 + y^2) as x / h / h with h = hypot(x, y): the squares overflow or underflow at |x|, |y| ~ 1e+-154
+                (x, y, r) -> r == 0 ? 0.0 : r * Math.log(x),
+                (x, y, r) -> y == 0 || y == 1 ? 0.0 : y * (y - 1.0) * Math.pow(x, y - 2.0),
+                (x, y, r) -> r == 0 ? 0.0 : Math.pow(x, y - 1.0) * (1.0 + y * Math.log(x)),
+                (x, y, r) -> r == 0 ? 0.0 : r * Math.log(x) * Math.log(x));
+        // atan2(y, x), with s = x^2 + y^2 taken as h * h, h = hypot(x, y): the squares overflow or underflow
+        // at |x|, |y| ~ 1e+-154
         binary("atan2", Math::atan2, StrictMath::atan2,
-                (y, x, r) -> {
-                    double h = Math.hypot(x, y);
-                    return x / h / h;
-                },
-                (y, x, r) -> {
-                    double h = Math.hypot(x, y);
-                    return -y / h / h;
-                });
+                (y, x, r) -> x / Math.hypot(x, y) / Math.hypot(x, y),
+                (y, x, r) -> -y / Math.hypot(x, y) / Math.hypot(x, y),
+                (y, x, r) -> -2.0 * (x / Math.hypot(x, y) / Math.hypot(x, y)) * (y / Math.hypot(x, y) / Math.hypot(x, y)),
+                (y, x, r) -> ((y - x) / Math.hypot(x, y) / Math.hypot(x, y)) * ((y + x) / Math.hypot(x, y) / Math.hypot(x, y)),
+                (y, x, r) -> 2.0 * (x / Math.hypot(x, y) / Math.hypot(x, y)) * (y / Math.hypot(x, y) / Math.hypot(x, y)));
         binary("hypot", Math::hypot, StrictMath::hypot,
                 (x, y, r) -> r == 0 ? 0.0 : x / r,
-                (x, y, r) -> r == 0 ? 0.0 : y / r);
+                (x, y, r) -> r == 0 ? 0.0 : y / r,
+                (x, y, r) -> r == 0 ? 0.0 : (y / r) * (y / r) / r,
+                (x, y, r) -> r == 0 ? 0.0 : -(x / r) * (y / r) / r,
+                (x, y, r) -> r == 0 ? 0.0 : (x / r) * (x / r) / r);
         binary("IEEEremainder", Math::IEEEremainder, StrictMath::IEEEremainder,
                 (x, y, r) -> 1.0,
-                (x, y, r) -> -Math.rint((x - r) / y));
+                (x, y, r) -> -Math.rint((x - r) / y),
+                LINEAR2, LINEAR2, LINEAR2);
         binary("copySign", Math::copySign, StrictMath::copySign,
                 (x, y, r) -> (Math.copySign(1.0, x) == Math.copySign(1.0, r)) ? 1.0 : -1.0,
-                (x, y, r) -> 0.0);
+                (x, y, r) -> 0.0,
+                LINEAR2, LINEAR2, LINEAR2);
         binary("nextAfter", Math::nextAfter, StrictMath::nextAfter,
                 (x, y, r) -> 1.0,
-                (x, y, r) -> 0.0);
-        select("max", Math::max, StrictMath::max, true);
-        select("min", Math::min, StrictMath::min, false);
-        fma(Math::fma, StrictMath::fma);
-        scalb(Math::scalb, StrictMath::scalb);
+                (x, y, r) -> 0.0,
+                LINEAR2, LINEAR2, LINEAR2);
+        select("max", Math::max, StrictMath::max, true);      // piecewise linear
+        select("min", Math::min, StrictMath::min, false);     // piecewise linear
+        fma(Math::fma, StrictMath::fma);                      // a * b + c: d2/dadb = 1, the rest 0
+        scalb(Math::scalb, StrictMath::scalb);                // x * 2^n: linear
 
         // memory primitives: copies and rearrangements of double[] carry the elements' slots along
         memory("java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", "arraycopy");
@@ -163,9 +189,10 @@ public final class Primitives {
     }
 
     private static void unary(String name, DoubleUnaryOperator math, DoubleUnaryOperator strict,
-                              DoubleBinaryOperator d) {
+                              DoubleBinaryOperator d, DoubleBinaryOperator d2) {
         both(name, "(D)D", shape("unary", MethodType.methodType(J, J, Tape.class,
-                DoubleUnaryOperator.class, DoubleBinaryOperator.class)), 2, math, strict, d);
+                DoubleUnaryOperator.class, DoubleBinaryOperator.class, DoubleBinaryOperator.class)),
+                2, math, strict, d, d2);
     }
 
     private static void flat(String name, DoubleUnaryOperator math, DoubleUnaryOperator strict) {
@@ -184,9 +211,10 @@ public final class Primitives {
     }
 
     private static void binary(String name, DoubleBinaryOperator math, DoubleBinaryOperator strict,
-                               Partial2 dx, Partial2 dy) {
+                               Partial2 dx, Partial2 dy, Partial2 dxx, Partial2 dxy, Partial2 dyy) {
         both(name, "(DD)D", shape("binary", MethodType.methodType(J, J, J, Tape.class,
-                DoubleBinaryOperator.class, Partial2.class, Partial2.class)), 3, math, strict, dx, dy);
+                DoubleBinaryOperator.class, Partial2.class, Partial2.class, Partial2.class, Partial2.class,
+                Partial2.class)), 3, math, strict, dx, dy, dxx, dxy, dyy);
     }
 
     private static void select(String name, DoubleBinaryOperator math, DoubleBinaryOperator strict, boolean max) {

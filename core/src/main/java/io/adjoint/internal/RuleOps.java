@@ -29,13 +29,17 @@ public final class RuleOps {
         double apply(double x, int n);
     }
 
-    /** y = f(x), dy/dx = df(x, y). */
-    public static long unary(long x, Tape t, DoubleUnaryOperator f, DoubleBinaryOperator df) {
+    /** y = f(x), dy/dx = df(x, y), d2y/dx2 = d2f(x, y) (the latter only on a second-order tape). */
+    public static long unary(long x, Tape t, DoubleUnaryOperator f, DoubleBinaryOperator df,
+                             DoubleBinaryOperator d2f) {
         if (Slot.isPassive(x)) {
             return Slot.passive(f.applyAsDouble(Slot.value(x)));
         }
         double v = t.valueOf(x);
         double y = f.applyAsDouble(v);
+        if (t.secondOrder) {
+            return t.push1(y, x, df.applyAsDouble(v, y), d2f.applyAsDouble(v, y));
+        }
         return t.push1(y, x, df.applyAsDouble(v, y));
     }
 
@@ -49,8 +53,12 @@ public final class RuleOps {
         return f.applyAsLong(t.primal(x));
     }
 
-    /** r = f(x, y) with partials dx(x, y, r) and dy(x, y, r); only active arguments are recorded. */
-    public static long binary(long a, long b, Tape t, DoubleBinaryOperator f, Partial2 dx, Partial2 dy) {
+    /**
+     * r = f(x, y) with partials dx(x, y, r) and dy(x, y, r); only active arguments are recorded. On a
+     * second-order tape also the second partials dxx, dxy, dyy of the active arguments.
+     */
+    public static long binary(long a, long b, Tape t, DoubleBinaryOperator f, Partial2 dx, Partial2 dy,
+                              Partial2 dxx, Partial2 dxy, Partial2 dyy) {
         boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
         if (pa && pb) {
             return Slot.passive(f.applyAsDouble(Slot.value(a), Slot.value(b)));
@@ -58,6 +66,16 @@ public final class RuleOps {
         double va = pa ? Slot.value(a) : t.valueOf(a);
         double vb = pb ? Slot.value(b) : t.valueOf(b);
         double r = f.applyAsDouble(va, vb);
+        if (t.secondOrder) {
+            if (pb) {
+                return t.push1(r, a, dx.at(va, vb, r), dxx.at(va, vb, r));
+            }
+            if (pa) {
+                return t.push1(r, b, dy.at(va, vb, r), dyy.at(va, vb, r));
+            }
+            return t.push2(r, a, dx.at(va, vb, r), b, dy.at(va, vb, r),
+                    dxx.at(va, vb, r), dxy.at(va, vb, r), dyy.at(va, vb, r));
+        }
         if (pb) {
             return t.push1(r, a, dx.at(va, vb, r));
         }
@@ -70,7 +88,7 @@ public final class RuleOps {
     /**
      * max or min: the gradient goes to the selected argument (a NaN argument is the one selected).
      * At a tie it goes wholly to the active side when the other is passive, and is split evenly
-     * when both are active.
+     * when both are active. Piecewise linear: no second derivatives.
      */
     public static long select(long a, long b, Tape t, DoubleBinaryOperator f, boolean max) {
         boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
@@ -97,13 +115,17 @@ public final class RuleOps {
         return t.push2(r, a, 0.5, b, 0.5);
     }
 
-    /** fma(a, b, c) = a * b + c, rounded once. */
+    /** fma(a, b, c) = a * b + c, rounded once. Second derivatives: only d2/dadb = 1. */
     public static long fma(long a, long b, long c, Tape t, Ternary f) {
         boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b), pc = Slot.isPassive(c);
         double va = t.primal(a), vb = t.primal(b), vc = t.primal(c);
         double r = f.apply(va, vb, vc);
         if (pa && pb && pc) {
             return Slot.passive(r);
+        }
+        if (t.secondOrder && !pa && !pb) { // the product of two active values is the only curvature
+            return pc ? t.push2(r, a, vb, b, va, 0.0, 1.0, 0.0)
+                    : t.push3(r, a, vb, b, va, c, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0);
         }
         // record each active argument; passive ones are folded into the partials
         long x = 0, y = 0, z = 0;
@@ -140,7 +162,7 @@ public final class RuleOps {
         return k == 1 ? t.push1(r, x, dx) : k == 2 ? t.push2(r, x, dx, y, dy) : t.push3(r, x, dx, y, dy, z, dz);
     }
 
-    /** scalb(x, n) = x * 2^n: partial 2^n. */
+    /** scalb(x, n) = x * 2^n: partial 2^n, linear. */
     public static long scalb(long x, int n, Tape t, DoubleIntToDouble f) {
         if (Slot.isPassive(x)) {
             return Slot.passive(f.apply(Slot.value(x), n));

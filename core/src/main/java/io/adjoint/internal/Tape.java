@@ -14,6 +14,12 @@ import java.util.Arrays;
  * from last to first and does {@code adj[arg] += partial * adj[node]}; no per-node objects, no recursion.
  * A binary operation costs 8 + 1 + 2 * (4 + 8) = 33 bytes; the value array is reused for the adjoints.
  *
+ * <p>In second-order mode ({@link #open(boolean)}, for Hessians) nonlinear operations also record their
+ * local second derivatives: one <em>curvature record</em> per node whose local Hessian is not zero, holding
+ * the node index ({@code hNode}) and the upper triangle of the arity-by-arity local Hessian, row by row
+ * ({@code hValue}: 1, 3 or 6 entries). Linear operations (add, sub, neg, scaling by a constant) write none,
+ * and first-order recording never touches these arrays. The sweeps are in {@link Sweeps}.
+ *
  * <p>Tapes are reused across calls: {@link #open()} hands out the thread's idle tape (a nested recording
  * gets a second one) and {@link #close()} resets it.
  */
@@ -27,6 +33,16 @@ public final class Tape {
     int[] argNode = new int[2048];
     double[] partial = new double[2048];
     int args;
+
+    /** Whether nonlinear operations also record their local second derivatives (for Hessians). */
+    boolean secondOrder;
+    int[] hNode = new int[0];
+    double[] hValue = new double[0];
+    int hCount;
+    int hValues;
+
+    /** Work arrays of the sweeps, kept with the tape so that repeated calls do not allocate. */
+    private final double[][] scratch = new double[3][];
 
     /** Shadows of double[] arrays and double fields written with active values during this recording. */
     final Shadows shadows = new Shadows();
@@ -47,6 +63,13 @@ public final class Tape {
         return t;
     }
 
+    /** Opens a fresh recording that also records local second derivatives when {@code secondOrder}. */
+    public static Tape open(boolean secondOrder) {
+        Tape t = open();
+        t.secondOrder = secondOrder;
+        return t;
+    }
+
     /** The innermost open recording of this thread, or null. Used only on slow paths (boundaries). */
     public static Tape current() {
         int d = DEPTH.get()[0];
@@ -63,6 +86,9 @@ public final class Tape {
     private void reset() {
         nodes = 0;
         args = 0;
+        secondOrder = false;
+        hCount = 0;
+        hValues = 0;
         shadows.clear();
     }
 
@@ -121,6 +147,10 @@ public final class Tape {
 
     /** A node with any number of active arguments (user rules): {@code args[0..k)}, {@code partials[0..k)}. */
     public long pushN(double v, long[] args, double[] partials, int k) {
+        if (secondOrder) {
+            throw new io.adjoint.NotDifferentiableException("a rule registered with Rules.register gives first "
+                    + "derivatives only, so Hessians through it are not available");
+        }
         ensureNodes();
         ensureArgs(k);
         for (int i = 0; i < k; i++) {
@@ -135,6 +165,77 @@ public final class Tape {
     /** Replaces the recorded value of an active slot (a rule whose primal comes from another library). */
     public void setValue(long activeSlot, double v) {
         value[Slot.node(activeSlot)] = v;
+    }
+
+    /** {@link #push1(double, long, double)} plus the local second derivative {@code daa} (second-order mode). */
+    public long push1(double v, long a, double da, double daa) {
+        long r = push1(v, a, da);
+        if (daa != 0.0) {
+            curvature(1);
+            hValue[hValues++] = daa;
+        }
+        return r;
+    }
+
+    /** {@link #push2(double, long, double, long, double)} plus the local second derivatives (second-order mode). */
+    public long push2(double v, long a, double da, long b, double db, double daa, double dab, double dbb) {
+        long r = push2(v, a, da, b, db);
+        if (daa != 0.0 || dab != 0.0 || dbb != 0.0) {
+            curvature(3);
+            hValue[hValues++] = daa;
+            hValue[hValues++] = dab;
+            hValue[hValues++] = dbb;
+        }
+        return r;
+    }
+
+    /** {@link #push3} plus the upper triangle of the local Hessian, row by row (second-order mode). */
+    public long push3(double v, long a, double da, long b, double db, long c, double dc,
+                      double daa, double dab, double dac, double dbb, double dbc, double dcc) {
+        long r = push3(v, a, da, b, db, c, dc);
+        if (daa != 0.0 || dab != 0.0 || dac != 0.0 || dbb != 0.0 || dbc != 0.0 || dcc != 0.0) {
+            curvature(6);
+            hValue[hValues++] = daa;
+            hValue[hValues++] = dab;
+            hValue[hValues++] = dac;
+            hValue[hValues++] = dbb;
+            hValue[hValues++] = dbc;
+            hValue[hValues++] = dcc;
+        }
+        return r;
+    }
+
+    /** Opens a curvature record of {@code entries} values for the node just pushed. */
+    private void curvature(int entries) {
+        if (hCount == hNode.length) {
+            hNode = Arrays.copyOf(hNode, Math.max(256, grow(hNode.length)));
+        }
+        if (hValues + entries > hValue.length) {
+            hValue = Arrays.copyOf(hValue, Math.max(1024, grow(hValue.length)));
+        }
+        hNode[hCount++] = nodes - 1;
+    }
+
+    /** Number of local Hessian entries of a node with {@code arity} arguments (upper triangle). */
+    static int triangle(int arity) {
+        return arity * (arity + 1) / 2;
+    }
+
+    /** Work arrays up to this many doubles (8 MB) stay with the tape; larger ones are left to the GC. */
+    private static final int SCRATCH_KEPT = 1 << 20;
+
+    /** A work array of at least {@code length} doubles; its contents are arbitrary. */
+    double[] scratch(int which, int length) {
+        double[] a = scratch[which];
+        if (a != null && a.length >= length) {
+            return a;
+        }
+        if (length > SCRATCH_KEPT) {
+            return new double[length];
+        }
+        a = new double[Math.min(SCRATCH_KEPT, Math.max(length, a == null ? 0 : 2 * a.length))];
+        scratch[which] = a;
+        return a;
     }
 
     /** The primal value of any slot recorded on this tape. */
@@ -192,7 +293,7 @@ public final class Tape {
         Arrays.fill(adj, 0, Math.max(top + 1, n), 0.0);
         adj[top] = 1.0;
         sweep(adj, top);
-        System.arraycopy(adj, 0, g, 0, n);
+        System.arraycopy(adj, 0, g, 0, Math.min(n, top + 1)); // inputs above top: zero, not stale values
         return g;
     }
 

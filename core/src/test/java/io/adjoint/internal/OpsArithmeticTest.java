@@ -318,14 +318,19 @@ class OpsArithmeticTest {
     }
 
     @Test
-    void d2fNarrowsPassiveValuesAndRefusesActiveOnes() {
+    void d2fNarrowsPassiveValuesAndCarriesActiveOnes() {
         Tape t = Tape.open();
         try {
             assertEquals(0.1f, Ops.d2f(Slot.passive(0.1), t));
             assertEquals(Float.POSITIVE_INFINITY, Ops.d2f(Slot.passive(1e300), t));
             assertTrue(Float.isNaN(Ops.d2f(Slot.passive(Double.NaN), t)));
             long x = t.input(0.1);
-            assertThrows(NotDifferentiableException.class, () -> Ops.d2f(x, t));
+            float f = Ops.d2f(x, t);
+            assertTrue(FloatOps.isActive(f));
+            assertEquals(0.1f, FloatOps.primal(f, t));
+            long back = FloatOps.f2d(f, t); // (double) (float) x: derivative 1, value rounded to float
+            assertEquals((double) 0.1f, t.primal(back));
+            assertArrayEquals(new double[] {3.0}, t.gradient(Ops.mul(back, Slot.passive(3.0), t), 1));
         } finally {
             t.close();
         }

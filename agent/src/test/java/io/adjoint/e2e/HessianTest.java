@@ -1,0 +1,229 @@
+package io.adjoint.e2e;
+
+import io.adjoint.Gradients;
+import io.adjoint.ScalarFunction;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Exact Hessians (forward-over-reverse) against hand-derived ones, and Hessian-vector products. */
+class HessianTest {
+    private static final double TOL = 1e-10;
+
+    private static double[][] symmetric(double[][] upper) {
+        for (int i = 0; i < upper.length; i++) {
+            for (int j = 0; j < i; j++) {
+                upper[i][j] = upper[j][i];
+            }
+        }
+        return upper;
+    }
+
+    private static void hessianIs(ScalarFunction f, double[] x, double[][] hand, String what) {
+        double[][] h = Gradients.hessian(f).at(x);
+        Check.close(hand, h, TOL, what);
+        for (int i = 0; i < h.length; i++) {
+            for (int j = 0; j < i; j++) {
+                assertEquals(h[j][i], h[i][j], 0.0, what + ": symmetric");
+            }
+        }
+        Random rnd = new Random(x.length);
+        for (int trial = 0; trial < 2; trial++) {
+            double[] v = rnd.doubles(x.length, -1, 1).toArray();
+            Check.close(Check.times(hand, v), Gradients.hvp(f, x, v), TOL, what + ": H v");
+        }
+    }
+
+    @Test
+    void rosenbrockInTwoDimensions() {
+        double x = -1.2, y = 1.0;
+        double[][] hand = {{2 - 400 * (y - x * x) + 800 * x * x, -400 * x}, {-400 * x, 200}};
+        hessianIs(Functions::rosenbrock, new double[] {x, y}, hand, "Rosenbrock n=2");
+    }
+
+    @Test
+    void extendedRosenbrockIsTridiagonal() {
+        double[] x = new Random(21).doubles(19, -1.5, 1.5).toArray(); // 19 inputs: three blocks of 8
+        int n = x.length;
+        double[][] hand = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            if (i + 1 < n) {
+                hand[i][i] += 2 + 1200 * x[i] * x[i] - 400 * x[i + 1];
+                hand[i][i + 1] = -400 * x[i];
+            }
+            if (i > 0) {
+                hand[i][i] += 200;
+            }
+        }
+        hessianIs(Functions::rosenbrock, x, symmetric(hand), "Rosenbrock n=19");
+    }
+
+    /** exp(x0 x1) + sin(x2)/x0 + log(1 + x1^2) + x0^x2 + atan2(x1, x2) + |x|. */
+    static double mixed(double[] x) {
+        return Math.exp(x[0] * x[1]) + Math.sin(x[2]) / x[0] + Math.log(1 + x[1] * x[1]) + Math.pow(x[0], x[2])
+                + Math.atan2(x[1], x[2]) + Math.sqrt(x[0] * x[0] + x[1] * x[1] + x[2] * x[2]);
+    }
+
+    @Test
+    void mixedElementaryFunctionsByHand() {
+        double a = 0.7, b = -0.4, c = 1.3;
+        double[][] h = new double[3][3];
+        double e = Math.exp(a * b);
+        h[0][0] += b * b * e;
+        h[0][1] += (1 + a * b) * e;
+        h[1][1] += a * a * e;
+        h[2][2] += -Math.sin(c) / a;
+        h[0][2] += -Math.cos(c) / (a * a);
+        h[0][0] += 2 * Math.sin(c) / (a * a * a);
+        h[1][1] += 2 * (1 - b * b) / Math.pow(1 + b * b, 2);
+        h[0][0] += c * (c - 1) * Math.pow(a, c - 2);
+        h[0][2] += Math.pow(a, c - 1) * (1 + c * Math.log(a));
+        h[2][2] += Math.pow(a, c) * Math.log(a) * Math.log(a);
+        double s = b * b + c * c;
+        h[1][1] += -2 * c * b / (s * s);
+        h[1][2] += (b * b - c * c) / (s * s);
+        h[2][2] += 2 * b * c / (s * s);
+        double[] x = {a, b, c};
+        double r = Math.sqrt(a * a + b * b + c * c);
+        for (int i = 0; i < 3; i++) {
+            for (int j = i; j < 3; j++) {
+                h[i][j] += ((i == j ? 1 : 0) - x[i] * x[j] / (r * r)) / r;
+            }
+        }
+        hessianIs(HessianTest::mixed, x, symmetric(h), "mixed");
+    }
+
+    /** tanh(x0) cbrt(x1) + asin(x2) x3 + cosh(x3) / (1 + x0^2). */
+    static double unaries(double[] x) {
+        return Math.tanh(x[0]) * Math.cbrt(x[1]) + Math.asin(x[2]) * x[3] + Math.cosh(x[3]) / (1 + x[0] * x[0]);
+    }
+
+    @Test
+    void unaryRulesComposedByHand() {
+        double a = 0.45, b = 2.2, c = -0.35, d = 0.9;
+        double th = Math.tanh(a), s2 = 1 - th * th;          // tanh' = sech^2
+        double cb = Math.cbrt(b);
+        double q = 1 + a * a, ch = Math.cosh(d), sh = Math.sinh(d);
+        double[][] h = new double[4][4];
+        h[0][0] = -2 * th * s2 * cb + ch * (6 * a * a - 2) / Math.pow(q, 3);
+        h[0][1] = s2 / (3 * cb * cb);
+        h[1][1] = th * -2.0 / (9 * Math.pow(b, 5.0 / 3.0));
+        h[2][2] = c / Math.pow(1 - c * c, 1.5) * d;
+        h[2][3] = 1 / Math.sqrt(1 - c * c);
+        h[0][3] = -2 * a * sh / (q * q);
+        h[3][3] = ch / q;
+        hessianIs(HessianTest::unaries, new double[] {a, b, c, d}, symmetric(h), "unary rules");
+    }
+
+    /** (1/2) x^T A x + (b . x)^3 with A not symmetric, through loops over arrays. */
+    static final double[][] A = new double[12][12];
+    static final double[] B = new double[12];
+
+    static {
+        Random rnd = new Random(99);
+        for (int i = 0; i < 12; i++) {
+            B[i] = rnd.nextDouble() - 0.5;
+            for (int j = 0; j < 12; j++) {
+                A[i][j] = rnd.nextDouble() * 2 - 1;
+            }
+        }
+    }
+
+    static double quadraticPlusCubic(double[] x) {
+        double q = 0, bx = 0;
+        for (int i = 0; i < x.length; i++) {
+            double row = 0;
+            for (int j = 0; j < x.length; j++) {
+                row += A[i][j] * x[j];
+            }
+            q += x[i] * row;
+            bx += B[i] * x[i];
+        }
+        return 0.5 * q + bx * bx * bx;
+    }
+
+    @Test
+    void quadraticFormPlusCubicThroughLoops() {
+        double[] x = new Random(4).doubles(12, -1, 1).toArray();
+        double bx = 0;
+        for (int i = 0; i < 12; i++) {
+            bx += B[i] * x[i];
+        }
+        double[][] hand = new double[12][12];
+        for (int i = 0; i < 12; i++) {
+            for (int j = 0; j < 12; j++) {
+                hand[i][j] = 0.5 * (A[i][j] + A[j][i]) + 6 * bx * B[i] * B[j];
+            }
+        }
+        hessianIs(HessianTest::quadraticPlusCubic, x, hand, "quadratic + cubic");
+    }
+
+    /** prod (1 + x_i^2), by recursion. */
+    static double product(double[] x) {
+        return productFrom(x, 0);
+    }
+
+    private static double productFrom(double[] x, int i) {
+        return i == x.length ? 1.0 : (1 + x[i] * x[i]) * productFrom(x, i + 1);
+    }
+
+    @Test
+    void recursiveProductByHand() {
+        double[] x = {0.3, -0.8, 1.1, 0.5, -1.4};
+        double p = 1;
+        for (double v : x) {
+            p *= 1 + v * v;
+        }
+        double[][] hand = new double[5][5];
+        for (int i = 0; i < 5; i++) {
+            for (int j = 0; j < 5; j++) {
+                hand[i][j] = i == j ? 2 * p / (1 + x[i] * x[i])
+                        : 4 * x[i] * x[j] * p / ((1 + x[i] * x[i]) * (1 + x[j] * x[j]));
+            }
+        }
+        hessianIs(HessianTest::product, x, hand, "recursive product");
+    }
+
+    @Test
+    void linearAndConstantFunctionsHaveZeroHessians() {
+        hessianIs(x -> 3 * x[0] - x[1] + Math.abs(x[2]) + Math.max(x[0], x[1]), new double[] {1, 2, -3},
+                new double[3][3], "piecewise linear");
+        hessianIs(x -> 4.0, new double[] {1, 2}, new double[2][2], "constant");
+    }
+
+    static double cameraCost(double[] p) {
+        double[] r = Camera.residual(p);
+        return 0.5 * (r[0] * r[0] + r[1] * r[1]) + 0.1 * r[2];
+    }
+
+    /** An independent reference: Richardson-extrapolated central differences of the (reverse) gradient. */
+    @Test
+    void cameraCostHessianAgainstDifferencesOfTheGradient() {
+        double[] p = Camera.parameters();
+        double[][] reference = JacobianTest.richardson(x -> Gradients.of(HessianTest::cameraCost).at(x), p);
+        double[][] h = Gradients.hessian(HessianTest::cameraCost).at(p);
+        Check.close(reference, h, 1e-7, "camera cost Hessian vs Richardson");
+    }
+
+    @Test
+    void hvpOnTheCameraCostEqualsTheHessianTimesV() {
+        ScalarFunction cost = HessianTest::cameraCost;
+        double[] p = Camera.parameters();
+        double[][] h = Gradients.hessian(cost).at(p);
+        Random rnd = new Random(8);
+        for (int trial = 0; trial < 3; trial++) {
+            double[] v = rnd.doubles(15, -1, 1).toArray();
+            double[] expected = Check.times(h, v);
+            double[] got = Gradients.hvp(cost, p, v);
+            double scale = 0;
+            for (double e : expected) {
+                scale = Math.max(scale, Math.abs(e));
+            }
+            for (int i = 0; i < 15; i++) {
+                Check.close(expected[i] / scale, got[i] / scale, 1e-12, "camera H v [" + i + "]");
+            }
+        }
+    }
+}
