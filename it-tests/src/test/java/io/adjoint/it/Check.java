@@ -49,9 +49,10 @@ final class Check {
 
     /**
      * d/dx f at x by central differences with two steps of Richardson extrapolation (error O(h^6)).
+     * The step scales with |x|, so that it stays well inside the domain of functions like sqrt near 0.
      */
     static double fd(DoubleUnaryOperator f, double x) {
-        double h = 1e-2 * Math.max(1.0, Math.abs(x));
+        double h = 1e-2 * Math.max(Math.abs(x), 1e-2);
         double d1 = central(f, x, h), d2 = central(f, x, h / 2), d3 = central(f, x, h / 4);
         double r1 = (4 * d2 - d1) / 3, r2 = (4 * d3 - d2) / 3;
         return (16 * r2 - r1) / 15;
