@@ -168,7 +168,7 @@ public final class Tape {
         }
         int top = Slot.node(output);
         double[] adj = value; // the primal values are no longer needed: reuse their memory
-        Arrays.fill(adj, 0, top + 1, 0.0);
+        Arrays.fill(adj, 0, Math.max(top + 1, n), 0.0); // the output may be an input: clear all n as well
         adj[top] = 1.0;
         sweep(adj, top);
         System.arraycopy(adj, 0, g, 0, n);
