@@ -92,7 +92,8 @@ public final class Linker {
         return null;
     }
 
-    static Set<Class<?>> allInterfaces(Class<?> c) {
+    /** The interfaces of {@code c} and of its superclasses, nearest first (breadth first). */
+    public static Set<Class<?>> allInterfaces(Class<?> c) {
         Set<Class<?>> seen = new java.util.LinkedHashSet<>();
         Deque<Class<?>> todo = new ArrayDeque<>();
         for (Class<?> k = c; k != null; k = k.getSuperclass()) {
