@@ -30,7 +30,7 @@ final class Boundary {
         this.params = t.parameterArray();
         this.result = t.returnType();
         this.spread = original.asType(t.generic()).asSpreader(Object[].class, params.length);
-        this.resultMayCarry = mayCarry(result);
+        this.resultMayCarry = mayCarry(result) || EXPOSES_BITS.contains(callee);
         this.callee = callee;
         this.where = where;
     }
@@ -39,6 +39,10 @@ final class Boundary {
             short.class, int.class, long.class, String.class, StringBuilder.class, StringBuffer.class,
             Boolean.class, Byte.class, Character.class, Short.class, Integer.class, Long.class, Class.class,
             java.io.PrintStream.class);
+
+    /** Calls whose long result is the bit pattern of their double argument, which longBitsToDouble turns back. */
+    private static final Set<String> EXPOSES_BITS = Set.of("java.lang.Double.doubleToLongBits(D)J",
+            "java.lang.Double.doubleToRawLongBits(D)J");
 
     private static boolean mayCarry(Class<?> c) {
         return !PASSIVE_RESULTS.contains(c);
