@@ -21,7 +21,8 @@ class NotDifferentiableTest {
 
     /** The line of Opaque.java that holds "OPAQUE-CALL tag". */
     private static int line(String tag) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("src/test/java/io/adjoint/it/Opaque.java"));
+        List<String> lines = Files.readAllLines(
+                Path.of(System.getProperty("basedir", "."), "src/test/java/io/adjoint/it/Opaque.java"));
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).endsWith("// OPAQUE-CALL " + tag)) {
                 return i + 1;
