@@ -1,5 +1,6 @@
 package io.adjoint.agent;
 
+import io.adjoint.agent.link.Linker;
 import io.adjoint.agent.link.Twins;
 import io.adjoint.internal.Engine;
 import io.adjoint.internal.Slot;
@@ -89,6 +90,13 @@ public final class TwinEngine implements Engine {
                 if (m.getName().equals(name) && Type.getMethodDescriptor(m).equals(desc)
                         && !Modifier.isStatic(m.getModifiers())) {
                     return Modifier.isAbstract(m.getModifiers()) ? null : k;
+                }
+            }
+        }
+        for (Class<?> i : Linker.allInterfaces(c)) { // no class declares it: a default method, as the JVM selects
+            for (Method m : i.getDeclaredMethods()) {
+                if (m.isDefault() && m.getName().equals(name) && Type.getMethodDescriptor(m).equals(desc)) {
+                    return i;
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.adjoint.internal;
 import io.adjoint.NotDifferentiableException;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The operations twin bytecode calls in place of the JVM's double instructions (the opcode table in
@@ -329,10 +330,11 @@ public final class Ops {
     // ---- fields: GETFIELD PUTFIELD GETSTATIC PUTSTATIC of type double --------------------------------
 
     private static final ConcurrentHashMap<String, Integer> FIELD_IDS = new ConcurrentHashMap<>();
+    private static final AtomicInteger LAST_FIELD_ID = new AtomicInteger();
 
     /** A stable small number for a field, baked into twin code as a constant. */
     public static int fieldId(String ownerDotName) {
-        return FIELD_IDS.computeIfAbsent(ownerDotName, k -> FIELD_IDS.size() + 1);
+        return FIELD_IDS.computeIfAbsent(ownerDotName, k -> LAST_FIELD_ID.incrementAndGet());
     }
 
     public static long getField(Object owner, double v, int fieldId, Tape t) {

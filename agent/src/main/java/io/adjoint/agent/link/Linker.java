@@ -1,5 +1,6 @@
 package io.adjoint.agent.link;
 
+import io.adjoint.NotDifferentiableException;
 import io.adjoint.agent.twin.TwinGenerator;
 import io.adjoint.internal.Entry;
 import io.adjoint.internal.LibraryRules;
@@ -48,7 +49,7 @@ public final class Linker {
             rule = LibraryRules.link(owner, name, desc, loader);
         }
         if (rule != null) {
-            return new ConstantCallSite(rule.asType(type));
+            return new ConstantCallSite(withLocation(rule.asType(type), where));
         }
         MethodType plain = MethodType.fromMethodDescriptorString(desc, loader);
         Class<?> ownerClass = Class.forName(Type.getObjectType(owner).getClassName(), false, loader);
@@ -69,6 +70,30 @@ public final class Linker {
                 return new ConstantCallSite(new VirtualSite(ownerClass, name, desc, plain, type, hostLookup, where)
                         .handle());
         }
+    }
+
+    private static final MethodHandle RELOCATE;
+
+    static {
+        try {
+            RELOCATE = MethodHandles.lookup().findStatic(Linker.class, "relocate", MethodType.methodType(
+                    NotDifferentiableException.class, String.class, NotDifferentiableException.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** A rule that refuses (bit tricks, user rules) names the call site in its message; free when it does not throw. */
+    private static MethodHandle withLocation(MethodHandle rule, String where) {
+        MethodHandle rethrow = MethodHandles.filterReturnValue(MethodHandles.insertArguments(RELOCATE, 0, where),
+                MethodHandles.throwException(rule.type().returnType(), NotDifferentiableException.class));
+        return MethodHandles.catchException(rule, NotDifferentiableException.class,
+                MethodHandles.dropArguments(rethrow, 1, rule.type().parameterList()));
+    }
+
+    @SuppressWarnings("unused")
+    private static NotDifferentiableException relocate(String where, NotDifferentiableException e) {
+        return new NotDifferentiableException(e.getMessage() + " (at " + where + ")", e);
     }
 
     /** The twin of the method that a static or special call resolves to, searching up from {@code c}. */
@@ -96,7 +121,8 @@ public final class Linker {
         return null;
     }
 
-    static Set<Class<?>> allInterfaces(Class<?> c) {
+    /** The interfaces of {@code c} and of its superclasses, nearest first (breadth first). */
+    public static Set<Class<?>> allInterfaces(Class<?> c) {
         Set<Class<?>> seen = new java.util.LinkedHashSet<>();
         Deque<Class<?>> todo = new ArrayDeque<>();
         for (Class<?> k = c; k != null; k = k.getSuperclass()) {

@@ -92,7 +92,7 @@ public final class Twins {
             }
             TwinGenerator.Companion companion = TwinGenerator.generate(bytes, host.getClassLoader());
             dump(companion);
-            MethodHandles.Lookup hostLookup = MethodHandles.privateLookupIn(host, MethodHandles.lookup());
+            MethodHandles.Lookup hostLookup = HostLookup.of(host);
             MethodHandles.Lookup twinLookup = hostLookup.defineHiddenClass(companion.bytes(), true,
                     MethodHandles.Lookup.ClassOption.NESTMATE);
             AdjointAgent.verbose("instrumented " + host.getName() + " (" + companion.twinNames().size() + " twins)");

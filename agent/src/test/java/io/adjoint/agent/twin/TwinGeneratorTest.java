@@ -1,0 +1,147 @@
+package io.adjoint.agent.twin;
+
+import io.adjoint.agent.twin.targets.ArrayOps;
+import io.adjoint.agent.twin.targets.Exceptions;
+import io.adjoint.agent.twin.targets.Fields;
+import io.adjoint.agent.twin.targets.Legacy;
+import io.adjoint.agent.twin.targets.Locals;
+import io.adjoint.agent.twin.targets.Loops;
+import io.adjoint.agent.twin.targets.ManyMethods;
+import io.adjoint.agent.twin.targets.Shape;
+import io.adjoint.agent.twin.targets.Switches;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.invoke.MethodHandles;
+import java.util.HashSet;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Validation of generated companions, in the style of JaCoCo's validation tests: twins are generated
+ * for compiled target classes covering the shapes of real bytecode, then checked by ASM's data-flow
+ * verifier (CheckClassAdapter) and by the JVM's own verifier, by defining each companion as the hidden
+ * nestmate of its host exactly as the agent does.
+ */
+class TwinGeneratorTest {
+
+    private static final Class<?>[] TARGETS = {Loops.class, Switches.class, Exceptions.class, Fields.class,
+        Fields.Sub.class, ArrayOps.class, Locals.class, ManyMethods.class, Shape.class,
+        ManyMethods.Point.class, Switches.Kind.class, Legacy.class, TwinGeneratorTest.class};
+
+    private static byte[] classFile(Class<?> c) throws IOException {
+        try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
+            assertNotNull(in, "class file of " + c.getName());
+            return in.readAllBytes();
+        }
+    }
+
+    private static Class<?> target(String simpleName) {
+        for (Class<?> c : TARGETS) {
+            if (c.getName().substring(c.getName().lastIndexOf('.') + 1).equals(simpleName)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException(simpleName);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"Loops", "Switches", "Exceptions", "Fields", "Fields$Sub", "ArrayOps", "Locals",
+        "ManyMethods", "Shape", "ManyMethods$Point", "Switches$Kind", "Legacy", "TwinGeneratorTest"})
+    void companionPassesTheVerifiers(String simpleName) throws Throwable {
+        Class<?> host = target(simpleName);
+        verify(host, classFile(host));
+    }
+
+    /**
+     * A Java 1.4 class file with a JSR/RET subroutine (what javac made for finally blocks before Java 6),
+     * built with ASM: the generator inlines the subroutine, so the twin is plain bytecode with frames.
+     * static double f(double x) { double y; try { y = x * 2; } finally { x = x + 1; } return y; }
+     */
+    @Test
+    void jsrSubroutinesAreInlined() throws Throwable {
+        String name = "io/adjoint/agent/twin/targets/OldJsr";
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V1_4, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "f", "(D)D", null, null);
+        mv.visitCode();
+        Label sub = new Label();
+        mv.visitVarInsn(Opcodes.DLOAD, 0);
+        mv.visitLdcInsn(2.0);
+        mv.visitInsn(Opcodes.DMUL);
+        mv.visitVarInsn(Opcodes.DSTORE, 2);
+        mv.visitJumpInsn(Opcodes.JSR, sub);
+        mv.visitVarInsn(Opcodes.DLOAD, 2);
+        mv.visitInsn(Opcodes.DRETURN);
+        mv.visitLabel(sub);
+        mv.visitVarInsn(Opcodes.ASTORE, 4);
+        mv.visitVarInsn(Opcodes.DLOAD, 0);
+        mv.visitInsn(Opcodes.DCONST_1);
+        mv.visitInsn(Opcodes.DADD);
+        mv.visitVarInsn(Opcodes.DSTORE, 0);
+        mv.visitVarInsn(Opcodes.RET, 4);
+        mv.visitMaxs(4, 5);
+        mv.visitEnd();
+        cw.visitEnd();
+        byte[] bytes = cw.toByteArray();
+        Class<?> host = MethodHandles.privateLookupIn(Loops.class, MethodHandles.lookup()).defineClass(bytes);
+        assertEquals(4.0, (double) host.getMethod("f", double.class).invoke(null, 2.0), "the host itself runs");
+        verify(host, bytes);
+    }
+
+    private static void verify(Class<?> host, byte[] hostBytes) throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(hostBytes, host.getClassLoader());
+
+        // 1. ASM's verifier, with data flow: no output means no error
+        StringWriter errors = new StringWriter();
+        CheckClassAdapter.verify(new ClassReader(companion.bytes()), host.getClassLoader(), false,
+                new PrintWriter(errors));
+        assertEquals("", errors.toString(), "CheckClassAdapter found errors in the companion of " + host.getName());
+
+        // 2. every method with a body has a twin, under a distinct name
+        ClassNode original = new ClassNode();
+        new ClassReader(hostBytes).accept(original, ClassReader.SKIP_CODE);
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, ClassReader.SKIP_CODE);
+        Set<String> twinMethods = new HashSet<>();
+        for (MethodNode m : generated.methods) {
+            assertTrue(twinMethods.add(m.name + m.desc), "duplicate twin " + m.name + m.desc);
+        }
+        int withBody = 0;
+        for (MethodNode m : original.methods) {
+            if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || m.name.startsWith("<")) {
+                continue;
+            }
+            withBody++;
+            String twin = companion.twinNames().get(m.name + m.desc);
+            assertNotNull(twin, "no twin for " + m.name + m.desc);
+            boolean isStatic = (m.access & Opcodes.ACC_STATIC) != 0;
+            assertTrue(twinMethods.contains(twin + TwinGenerator.twinDescriptor(original.name, isStatic, m.desc)),
+                    "twin " + twin + " of " + m.name + m.desc + " is in the companion");
+        }
+        assertEquals(withBody, companion.twinNames().size());
+        assertEquals(withBody, generated.methods.size());
+
+        // 3. the JVM's verifier: define the companion as the agent does (hidden nestmate, initialised)
+        MethodHandles.Lookup hostLookup = MethodHandles.privateLookupIn(host, MethodHandles.lookup());
+        Class<?> defined = hostLookup.defineHiddenClass(companion.bytes(), true, MethodHandles.Lookup.ClassOption.NESTMATE)
+                .lookupClass();
+        assertEquals(host.getNestHost(), defined.getNestHost());
+    }
+}
