@@ -38,6 +38,11 @@ public final class FloatOps {
         return handle(t.push1(rounded, slot, 1.0), t);
     }
 
+    /** The float standing for a slot: a handle when active (no new node), the rounded value when passive. */
+    public static float fromSlot(long slot, Tape t) {
+        return Slot.isActive(slot) ? handle(slot, t) : fromFloat((float) Slot.value(slot));
+    }
+
     private static float handle(long activeSlot, Tape t) {
         return Float.intBitsToFloat(0x7F800000 | t.shadows.floatHandle(activeSlot));
     }
@@ -92,6 +97,46 @@ public final class FloatOps {
 
     public static long f2l(float a, Tape t) {
         return (long) primal(a, t);
+    }
+
+    // ---- Math's float overloads: the double rule on the widened value, rounded ----------------------
+
+    public static float abs(float a, Tape t) {
+        return isActive(a) ? d2f(invoke1("abs", toSlot(a, t), t), t) : Math.abs(a);
+    }
+
+    public static float max(float a, float b, Tape t) {
+        return isActive(a) || isActive(b) ? d2f(invoke2("max", toSlot(a, t), toSlot(b, t), t), t) : Math.max(a, b);
+    }
+
+    public static float min(float a, float b, Tape t) {
+        return isActive(a) || isActive(b) ? d2f(invoke2("min", toSlot(a, t), toSlot(b, t), t), t) : Math.min(a, b);
+    }
+
+    private static long invoke1(String name, long x, Tape t) {
+        try {
+            return (long) Primitives.lookup("java/lang/Math", name, "(D)D").invokeExact(x, t);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static long invoke2(String name, long x, long y, Tape t) {
+        try {
+            return (long) Primitives.lookup("java/lang/Math", name, "(DD)D").invokeExact(x, y, t);
+        } catch (Throwable e) {
+            throw rethrow(e);
+        }
+    }
+
+    private static RuntimeException rethrow(Throwable e) {
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException(e);
     }
 
     public static float faload(float[] array, int i, Tape t) {

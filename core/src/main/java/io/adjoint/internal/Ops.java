@@ -194,7 +194,7 @@ public final class Ops {
     }
 
     /** True when some element of {@code array} holds an active value. */
-    public static boolean hasActive(double[] array, Tape t) {
+    public static boolean hasActive(Object array, Tape t) {
         long[] s = t.shadows.arrayShadow(array);
         if (s != null) {
             for (long slot : s) {

@@ -128,6 +128,11 @@ public final class Primitives {
         scalb(Math::scalb, StrictMath::scalb);                // x * 2^n: linear
 
         // memory primitives: copies and rearrangements of double[] carry the elements' slots along
+        // Math's float overloads
+        floatRow("abs", "(F)F");
+        floatRow("max", "(FF)F");
+        floatRow("min", "(FF)F");
+
         memory("java/lang/System", "arraycopy", "(Ljava/lang/Object;ILjava/lang/Object;II)V", "arraycopy");
         memory("java/util/Arrays", "copyOf", "([DI)[D", "copyOf");
         memory("java/util/Arrays", "copyOfRange", "([DII)[D", "copyOfRange");
@@ -135,6 +140,17 @@ public final class Primitives {
         memory("java/util/Arrays", "fill", "([DIID)V", "fill");
         memory("java/util/Arrays", "sort", "([D)V", "sort");
         memory("java/util/Arrays", "sort", "([DII)V", "sort");
+    }
+
+    private static void floatRow(String name, String desc) {
+        MethodType type = MethodType.fromMethodDescriptorString(desc, null).appendParameterTypes(Tape.class);
+        try {
+            MethodHandle h = L.findStatic(FloatOps.class, name, type);
+            register(MATH, name, desc, h);
+            register(STRICT, name, desc, h);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static void memory(String owner, String name, String desc, String opsMethod) {

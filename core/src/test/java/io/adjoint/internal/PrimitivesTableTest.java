@@ -57,6 +57,7 @@ class PrimitivesTableTest {
         }
         rows.addAll(Set.of(MEMORY_ROWS));
         rows.addAll(LibraryRulesTest.ROWS.keySet());
+        rows.addAll(FloatOpsTest.ROWS);
         return rows;
     }
 

@@ -3,6 +3,7 @@ package io.adjoint.agent.host;
 import io.adjoint.NotDifferentiableException;
 import io.adjoint.agent.link.Twins;
 import io.adjoint.internal.Entry;
+import io.adjoint.internal.FloatOps;
 import io.adjoint.internal.Slot;
 import io.adjoint.internal.Tape;
 import org.objectweb.asm.Type;
@@ -50,16 +51,26 @@ public final class EntryHook {
                     slot = frame.slots[k];
                 }
                 twinArgs.add(slot);
+            } else if (params[i].getSort() == Type.FLOAT) {
+                float v = (Float) a;
+                int k = frame == null ? -1 : frame.slots.length - (params.length - i);
+                if (k >= 0 && frame.slots[k] != 0 && Float.floatToRawIntBits((float) t.primal(frame.slots[k]))
+                        == Float.floatToRawIntBits(v)) {
+                    twinArgs.add(FloatOps.fromSlot(frame.slots[k], t));
+                } else {
+                    twinArgs.add(FloatOps.fromFloat(v));
+                }
             } else {
                 twinArgs.add(a);
             }
         }
         twinArgs.add(t);
         Object r = twin.invokeWithArguments(twinArgs);
-        if (Type.getReturnType(desc).getSort() != Type.DOUBLE) {
+        int sort = Type.getReturnType(desc).getSort();
+        if (sort != Type.DOUBLE && sort != Type.FLOAT) {
             return r;
         }
-        long slot = (Long) r;
+        long slot = sort == Type.DOUBLE ? (Long) r : FloatOps.toSlot((Float) r, t);
         if (frame != null && frame.awaitsResult) {
             frame.result = slot;
             frame.resultSet = true;
@@ -68,6 +79,6 @@ public final class EntryHook {
                     + "code Adjoint does not instrument (a JDK stream, callback or reflective call); its derivative "
                     + "would be lost there");
         }
-        return t.primal(slot);
+        return sort == Type.DOUBLE ? (Object) t.primal(slot) : (Object) (float) t.primal(slot);
     }
 }

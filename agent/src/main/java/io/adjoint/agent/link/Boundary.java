@@ -2,6 +2,7 @@ package io.adjoint.agent.link;
 
 import io.adjoint.NotDifferentiableException;
 import io.adjoint.internal.Entry;
+import io.adjoint.internal.FloatOps;
 import io.adjoint.internal.Ops;
 import io.adjoint.internal.Slot;
 import io.adjoint.internal.Tape;
@@ -83,13 +84,20 @@ final class Boundary {
                 active |= Slot.isActive(slot);
                 slots[offset + i] = slot; // i >= receivers here: a receiver is never a double
                 real[i] = t.primal(slot);
+            } else if (params[i] == float.class) {
+                float f = (Float) a;
+                if (FloatOps.isActive(f)) {
+                    active = true;
+                    slots[offset + i] = FloatOps.toSlot(f, t);
+                }
+                real[i] = FloatOps.primal(f, t);
             } else {
                 real[i] = a;
                 active |= holdsActive(a, t);
             }
         }
         // Uninstrumented code may call back into the application: the entered twin finds these slots.
-        Entry.Frame frame = new Entry.Frame(slots, result == double.class);
+        Entry.Frame frame = new Entry.Frame(slots, result == double.class || result == float.class);
         Entry.Frame previous = Entry.enter(frame);
         Object r;
         try {
@@ -106,6 +114,16 @@ final class Boundary {
                 throw lost();
             }
             return (Object) Slot.passive(v);
+        }
+        if (result == float.class) {
+            float v = (Float) r;
+            if (frame.resultSet && Float.floatToRawIntBits((float) t.primal(frame.result)) == Float.floatToRawIntBits(v)) {
+                return FloatOps.fromSlot(frame.result, t);
+            }
+            if (active || captured != null && hasActive(captured)) {
+                throw lost();
+            }
+            return FloatOps.fromFloat(v);
         }
         if (active && resultMayCarry) {
             throw lost();
@@ -130,8 +148,8 @@ final class Boundary {
     }
 
     private static boolean holdsActive(Object a, Tape t) {
-        if (a instanceof double[] d) {
-            return Ops.hasActive(d, t);
+        if (a instanceof double[] || a instanceof float[]) {
+            return Ops.hasActive(a, t);
         }
         if (a instanceof double[][] dd) {
             for (double[] d : dd) {

@@ -3,6 +3,7 @@ package io.adjoint.agent.link;
 import io.adjoint.NotDifferentiableException;
 import io.adjoint.agent.twin.TwinGenerator;
 import io.adjoint.internal.Entry;
+import io.adjoint.internal.FloatOps;
 import io.adjoint.internal.LibraryRules;
 import io.adjoint.internal.Ops;
 import io.adjoint.internal.Primitives;
@@ -142,13 +143,15 @@ public final class Linker {
 
     // ---- invokedynamic instructions of the original code whose types mention double -----------------
 
-    private static final MethodHandle PASSIVE_USE, FROM_DOUBLE, CAPTURING;
+    private static final MethodHandle PASSIVE_USE, PASSIVE_USE_F, FROM_DOUBLE, FROM_FLOAT, CAPTURING;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             PASSIVE_USE = l.findStatic(Linker.class, "passiveUse", MethodType.methodType(double.class, long.class));
             FROM_DOUBLE = l.findStatic(Ops.class, "fromDouble", MethodType.methodType(long.class, double.class));
+            PASSIVE_USE_F = l.findStatic(Linker.class, "passiveUse", MethodType.methodType(float.class, float.class));
+            FROM_FLOAT = l.findStatic(FloatOps.class, "fromFloat", MethodType.methodType(float.class, float.class));
             CAPTURING = l.findStatic(Linker.class, "capturing",
                     MethodType.methodType(Object.class, MethodHandle.class, Class[].class, Object[].class));
         } catch (ReflectiveOperationException e) {
@@ -181,10 +184,14 @@ public final class Linker {
         for (int i = 0; i < plain.parameterCount(); i++) {
             if (plain.parameterType(i) == double.class) {
                 target = MethodHandles.filterArguments(target, i, PASSIVE_USE);
+            } else if (plain.parameterType(i) == float.class) {
+                target = MethodHandles.filterArguments(target, i, PASSIVE_USE_F);
             }
         }
         if (plain.returnType() == double.class) {
             target = MethodHandles.filterReturnValue(target, FROM_DOUBLE);
+        } else if (plain.returnType() == float.class) {
+            target = MethodHandles.filterReturnValue(target, FROM_FLOAT);
         }
         return new ConstantCallSite(target.asType(type));
     }
@@ -200,6 +207,11 @@ public final class Linker {
                 slots[i] = slot;
                 active |= Slot.isActive(slot);
                 args[i] = t != null ? t.primal(slot) : Slot.value(slot);
+            } else if (plain[i] == float.class && t != null) {
+                float f = (Float) args[i];
+                slots[i] = FloatOps.isActive(f) ? FloatOps.toSlot(f, t) : 0;
+                active |= FloatOps.isActive(f);
+                args[i] = FloatOps.primal(f, t);
             }
         }
         Object lambda = factory.invokeWithArguments(args);
@@ -215,6 +227,10 @@ public final class Linker {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    private static float passiveUse(float f) {
+        return FloatOps.isActive(f) ? FloatOps.primal(f, Tape.current()) : f;
     }
 
     private static double passiveUse(long slot) {

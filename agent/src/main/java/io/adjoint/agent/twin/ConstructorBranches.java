@@ -51,7 +51,7 @@ public final class ConstructorBranches {
 
     /** Whether a constructor computes anything a derivative could flow through. */
     public static boolean computes(MethodNode ctor) {
-        if (TwinGenerator.mentionsDoubles(ctor.desc)) {
+        if (TwinGenerator.mentionsReals(ctor.desc)) {
             return true;
         }
         for (AbstractInsnNode insn : ctor.instructions) {
@@ -60,16 +60,16 @@ public final class ConstructorBranches {
                     || TwinOpcodes.moving(op) >= 0)) {
                 return true;
             }
-            if (insn instanceof LdcInsnNode ldc && ldc.cst instanceof Double) {
+            if (insn instanceof LdcInsnNode ldc && (ldc.cst instanceof Double || ldc.cst instanceof Float)) {
                 return true;
             }
-            if (insn instanceof FieldInsnNode f && f.desc.equals("D")) {
+            if (insn instanceof FieldInsnNode f && (f.desc.equals("D") || f.desc.equals("F"))) {
                 return true;
             }
             // calls that may compute, including this(...) and super(...) of the application's classes,
             // whose own twin branches need the slots passed on
             if (insn instanceof MethodInsnNode m
-                    && (TwinGenerator.mentionsDoubles(m.desc) || !m.owner.startsWith("java/"))) {
+                    && (TwinGenerator.mentionsReals(m.desc) || !m.owner.startsWith("java/"))) {
                 return true;
             }
         }
@@ -105,11 +105,18 @@ public final class ConstructorBranches {
         int local = 1;
         Type[] args = Type.getArgumentTypes(ctor.desc);
         for (int i = 0; i < args.length; i++) {
-            if (args[i].getSort() == Type.DOUBLE) {
+            if (TwinGenerator.isReal(args[i])) {
                 pre.add(new VarInsnNode(Opcodes.ALOAD, slotsVar));
                 pre.add(i <= 5 ? new InsnNode(Opcodes.ICONST_0 + i) : new IntInsnNode(Opcodes.SIPUSH, i));
                 pre.add(new InsnNode(Opcodes.LALOAD));
-                pre.add(new VarInsnNode(Opcodes.LSTORE, local));
+                if (args[i].getSort() == Type.FLOAT) {
+                    pre.add(new VarInsnNode(Opcodes.ALOAD, tapeVar));
+                    pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, TwinOpcodes.FLOAT_OPS, "fromSlot",
+                            "(J" + TwinOpcodes.TAPE_DESC + ")F", false));
+                    pre.add(new VarInsnNode(Opcodes.FSTORE, local));
+                } else {
+                    pre.add(new VarInsnNode(Opcodes.LSTORE, local));
+                }
             }
             local += args[i].getSize();
         }

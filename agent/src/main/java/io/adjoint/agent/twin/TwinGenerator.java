@@ -125,17 +125,22 @@ public final class TwinGenerator {
         return sb.append(')').append(slot(Type.getReturnType(desc)).getDescriptor()).toString();
     }
 
-    /** True when a descriptor has a double or an array of doubles among its arguments or its result. */
-    public static boolean mentionsDoubles(String desc) {
+    /** True when a descriptor has a double or float, or an array of them, among its arguments or its result. */
+    public static boolean mentionsReals(String desc) {
         for (Type t : Type.getArgumentTypes(desc)) {
-            if (isDoubleish(t)) {
+            if (isRealOrArray(t)) {
                 return true;
             }
         }
-        return isDoubleish(Type.getReturnType(desc));
+        return isRealOrArray(Type.getReturnType(desc));
     }
 
-    private static boolean isDoubleish(Type t) {
-        return t.getSort() == Type.DOUBLE || (t.getSort() == Type.ARRAY && t.getElementType().getSort() == Type.DOUBLE);
+    /** double or float: the types whose values carry derivatives. */
+    public static boolean isReal(Type t) {
+        return t.getSort() == Type.DOUBLE || t.getSort() == Type.FLOAT;
+    }
+
+    private static boolean isRealOrArray(Type t) {
+        return isReal(t) || (t.getSort() == Type.ARRAY && isReal(t.getElementType()));
     }
 }

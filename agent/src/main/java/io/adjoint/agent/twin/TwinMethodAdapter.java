@@ -83,7 +83,7 @@ final class TwinMethodAdapter extends MethodVisitor {
         String[] op = TwinOpcodes.computing(opcode);
         if (op != null) {
             loadTape();
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, op[0], op[1], false);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, op[0], op[1], op[2], false);
         } else if (TwinOpcodes.producesPassiveDouble(opcode)) {
             super.visitInsn(opcode);
             super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "fromDouble", "(D)J", false);
@@ -104,6 +104,8 @@ final class TwinMethodAdapter extends MethodVisitor {
     public void visitLdcInsn(Object value) {
         if (value instanceof Double d) {
             super.visitLdcInsn(io.adjoint.internal.Slot.passive(d));
+        } else if (value instanceof Float f) {
+            super.visitLdcInsn(io.adjoint.internal.FloatOps.fromFloat(f));
         } else {
             super.visitLdcInsn(value);
         }
@@ -111,6 +113,10 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String desc) {
+        if (desc.equals("F")) {
+            floatField(opcode, owner, name, desc);
+            return;
+        }
         if (!desc.equals("D")) {
             super.visitFieldInsn(opcode, owner, name, desc);
             return;
@@ -158,8 +164,55 @@ final class TwinMethodAdapter extends MethodVisitor {
         }
     }
 
+    private void floatField(int opcode, String owner, String name, String desc) {
+        int fieldId = io.adjoint.internal.Ops.fieldId(declaringClassOfField(owner, name, "F").replace('/', '.') + "." + name);
+        String f = TwinOpcodes.FLOAT_OPS;
+        switch (opcode) {
+            case Opcodes.GETFIELD -> {                    // [obj]
+                super.visitInsn(Opcodes.DUP);
+                super.visitFieldInsn(opcode, owner, name, desc); // [obj F]
+                super.visitLdcInsn(fieldId);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "getField", "(Ljava/lang/Object;FI" + TAPE_DESC + ")F", false);
+            }
+            case Opcodes.GETSTATIC -> {
+                super.visitFieldInsn(opcode, owner, name, desc);
+                super.visitLdcInsn(fieldId);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "getStatic", "(FI" + TAPE_DESC + ")F", false);
+            }
+            case Opcodes.PUTFIELD -> {                    // [obj F]
+                if (beforeSuper) {                        // the uninitialised this: plain primal store, as for doubles
+                    loadTape();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "primal", "(F" + TAPE_DESC + ")F", false);
+                    super.visitFieldInsn(opcode, owner, name, desc);
+                    return;
+                }
+                super.visitInsn(Opcodes.DUP_X1);          // [F obj F]
+                super.visitInsn(Opcodes.POP);             // [F obj]
+                super.visitInsn(Opcodes.DUP_X1);          // [obj F obj]
+                super.visitInsn(Opcodes.SWAP);            // [obj obj F]
+                super.visitLdcInsn(fieldId);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "putField", "(Ljava/lang/Object;FI" + TAPE_DESC + ")F", false);
+                super.visitFieldInsn(opcode, owner, name, desc);
+            }
+            case Opcodes.PUTSTATIC -> {
+                super.visitLdcInsn(fieldId);
+                loadTape();
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "putStatic", "(FI" + TAPE_DESC + ")F", false);
+                super.visitFieldInsn(opcode, owner, name, desc);
+            }
+            default -> throw new IllegalStateException("field opcode " + opcode);
+        }
+    }
+
     /** Fields accessed through a subclass are one field: key shadows by the class that declares it. */
     private String declaringClassOfField(String owner, String name) {
+        return declaringClassOfField(owner, name, "D");
+    }
+
+    private String declaringClassOfField(String owner, String name, String fieldDesc) {
         for (String c = owner; c != null; ) {
             byte[] b = hierarchy.bytes(c);
             if (b == null) {
@@ -170,7 +223,7 @@ final class TwinMethodAdapter extends MethodVisitor {
             r.accept(new org.objectweb.asm.ClassVisitor(Opcodes.ASM9) {
                 @Override
                 public org.objectweb.asm.FieldVisitor visitField(int a, String n, String d, String s, Object v) {
-                    if (n.equals(name) && d.equals("D")) {
+                    if (n.equals(name) && d.equals(fieldDesc)) {
                         found[0] = true;
                     }
                     return null;
@@ -234,7 +287,7 @@ final class TwinMethodAdapter extends MethodVisitor {
         }
         boolean jdk = owner.startsWith("java/") || owner.startsWith("javax/") || owner.startsWith("jdk/")
                 || owner.startsWith("sun/") || owner.startsWith("com/sun/");
-        return !jdk || TwinGenerator.mentionsDoubles(desc);
+        return !jdk || TwinGenerator.mentionsReals(desc);
     }
 
     @Override
@@ -261,7 +314,7 @@ final class TwinMethodAdapter extends MethodVisitor {
         Type[] args = Type.getArgumentTypes(desc);
         boolean hasDouble = false;
         for (Type t : args) {
-            hasDouble |= t.getSort() == Type.DOUBLE;
+            hasDouble |= TwinGenerator.isReal(t);
         }
         boolean jdk = isJdk(owner);
         if (jdk && !hasDouble) {
@@ -282,10 +335,10 @@ final class TwinMethodAdapter extends MethodVisitor {
             pushInt(args.length);
             super.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_LONG);
             for (int i = 0; i < args.length; i++) {
-                if (args[i].getSort() == Type.DOUBLE) {
+                if (TwinGenerator.isReal(args[i])) {
                     super.visitInsn(Opcodes.DUP);
                     pushInt(i);
-                    super.visitVarInsn(Opcodes.LLOAD, slots[i]);
+                    loadAsSlot(args[i], slots[i]);
                     super.visitInsn(Opcodes.LASTORE);
                 }
             }
@@ -296,8 +349,12 @@ final class TwinMethodAdapter extends MethodVisitor {
             super.visitVarInsn(Opcodes.ASTORE, previousFrame);
         }
         for (int i = 0; i < args.length; i++) {
-            super.visitVarInsn(TwinGenerator.slot(args[i]).getOpcode(Opcodes.ILOAD), slots[i]);
-            if (args[i].getSort() == Type.DOUBLE) {
+            if (args[i].getSort() == Type.FLOAT) {
+                loadAsSlot(args[i], slots[i]); // as a double slot, then back to a plain float below
+            } else {
+                super.visitVarInsn(TwinGenerator.slot(args[i]).getOpcode(Opcodes.ILOAD), slots[i]);
+            }
+            if (TwinGenerator.isReal(args[i])) {
                 if (jdk) {
                     super.visitLdcInsn(callee + " called at " + where());
                     loadTape();
@@ -306,6 +363,9 @@ final class TwinMethodAdapter extends MethodVisitor {
                 } else {
                     loadTape();
                     super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "primal", "(J" + TAPE_DESC + ")D", false);
+                }
+                if (args[i].getSort() == Type.FLOAT) {
+                    super.visitInsn(Opcodes.D2F); // the primal of a float slot is a float: exact
                 }
             }
         }
@@ -319,6 +379,17 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     private static final String ENTRY = "io/adjoint/internal/Entry";
 
+    /** Loads a double (a slot already) or a float (converted to its slot) held in a local. */
+    private void loadAsSlot(Type t, int local) {
+        if (t.getSort() == Type.FLOAT) {
+            super.visitVarInsn(Opcodes.FLOAD, local);
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, TwinOpcodes.FLOAT_OPS, "toSlot", "(F" + TAPE_DESC + ")J", false);
+        } else {
+            super.visitVarInsn(Opcodes.LLOAD, local);
+        }
+    }
+
     private void pushInt(int i) {
         if (i <= 5) {
             super.visitInsn(Opcodes.ICONST_0 + i);
@@ -329,15 +400,11 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     @Override
     public void visitInvokeDynamicInsn(String name, String desc, Handle bsm, Object... bsmArgs) {
-        if (!desc.contains("D")) { // cheap pre-check; mentionsDoubles decides
-            super.visitInvokeDynamicInsn(name, desc, bsm, bsmArgs);
-            return;
-        }
         boolean hasDouble = false;
         for (Type t : Type.getArgumentTypes(desc)) {
-            hasDouble |= t.getSort() == Type.DOUBLE;
+            hasDouble |= TwinGenerator.isReal(t);
         }
-        hasDouble |= Type.getReturnType(desc).getSort() == Type.DOUBLE;
+        hasDouble |= TwinGenerator.isReal(Type.getReturnType(desc));
         if (!hasDouble) {
             super.visitInvokeDynamicInsn(name, desc, bsm, bsmArgs);
             return;

@@ -16,10 +16,24 @@ final class TwinOpcodes {
     static final String OPS = "io/adjoint/internal/Ops";
     static final String TAPE = "io/adjoint/internal/Tape";
     static final String TAPE_DESC = "L" + TAPE + ";";
+    static final String FLOAT_OPS = "io/adjoint/internal/FloatOps";
 
-    /** The Ops method replacing a computing instruction (takes the tape last), or null. */
+    /** The owner, name and descriptor of the method replacing a computing instruction (tape last), or null. */
     static String[] computing(int opcode) {
         switch (opcode) {
+            case Opcodes.FADD: return flt("add", "(FF" + TAPE_DESC + ")F");
+            case Opcodes.FSUB: return flt("sub", "(FF" + TAPE_DESC + ")F");
+            case Opcodes.FMUL: return flt("mul", "(FF" + TAPE_DESC + ")F");
+            case Opcodes.FDIV: return flt("div", "(FF" + TAPE_DESC + ")F");
+            case Opcodes.FREM: return flt("rem", "(FF" + TAPE_DESC + ")F");
+            case Opcodes.FNEG: return flt("neg", "(F" + TAPE_DESC + ")F");
+            case Opcodes.FCMPL: return flt("cmpl", "(FF" + TAPE_DESC + ")I");
+            case Opcodes.FCMPG: return flt("cmpg", "(FF" + TAPE_DESC + ")I");
+            case Opcodes.F2I: return flt("f2i", "(F" + TAPE_DESC + ")I");
+            case Opcodes.F2L: return flt("f2l", "(F" + TAPE_DESC + ")J");
+            case Opcodes.F2D: return flt("f2d", "(F" + TAPE_DESC + ")J");
+            case Opcodes.FALOAD: return flt("faload", "([FI" + TAPE_DESC + ")F");
+            case Opcodes.FASTORE: return flt("fastore", "([FIF" + TAPE_DESC + ")V");
             case Opcodes.DADD: return op("add", "(JJ" + TAPE_DESC + ")J");
             case Opcodes.DSUB: return op("sub", "(JJ" + TAPE_DESC + ")J");
             case Opcodes.DMUL: return op("mul", "(JJ" + TAPE_DESC + ")J");
@@ -39,7 +53,7 @@ final class TwinOpcodes {
 
     /** Instructions that produce a double from a non-double: keep them, then box the result as a passive slot. */
     static boolean producesPassiveDouble(int opcode) {
-        return opcode == Opcodes.I2D || opcode == Opcodes.L2D || opcode == Opcodes.F2D;
+        return opcode == Opcodes.I2D || opcode == Opcodes.L2D;
     }
 
     /** Instructions that only move a double: their long counterparts, or -1. */
@@ -66,6 +80,10 @@ final class TwinOpcodes {
     }
 
     private static String[] op(String name, String desc) {
-        return new String[] {name, desc};
+        return new String[] {OPS, name, desc};
+    }
+
+    private static String[] flt(String name, String desc) {
+        return new String[] {FLOAT_OPS, name, desc};
     }
 }
