@@ -39,8 +39,17 @@ public final class Inspect {
 
     private static final List<String> CHECKS = new ArrayList<>();
     private static final List<String> TAPES = new ArrayList<>();
+    private static final List<String> SPLITS = new ArrayList<>();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) throws Throwable {
+        // timing first, while the JIT's profiles have seen nothing else
+        split("rosenbrock", "n=10000", Rosenbrock::extended, Rosenbrock.start(10_000));
+        Gmm.Instance g25 = GmmBench.instance("2x5");
+        split("gmm", "dk=2x5", gmmFunction(g25), g25.params());
+        Mlp.Instance mlpSmall = Mlp.instance("small");
+        split("mlp", "size=small", mlpFunction(mlpSmall), mlpSmall.w());
+        split("blackScholes", "", BlackScholes::callPrice, BlackScholes.sample());
+
         lecture("sinOverT", Lecture::sinOverT, HandGradients::sinOverT, HipparchusPorts::sinOverT);
         lecture("maxZeroTSquared", Lecture::maxZeroTSquared, HandGradients::maxZeroTSquared,
                 HipparchusPorts::maxZeroTSquared);
@@ -101,8 +110,9 @@ public final class Inspect {
         lj.put("hipparchusGradient", () -> HipparchusPorts.lennardJones(pos));
         check("lennardJones", "atoms=64", LennardJones::energy, pos, "handWritten", lj);
 
+
         String json = "{\n\"checks\": [\n" + String.join(",\n", CHECKS) + "\n],\n\"tapes\": [\n"
-                + String.join(",\n", TAPES) + "\n]\n}\n";
+                + String.join(",\n", TAPES) + "\n],\n\"splits\": [\n" + String.join(",\n", SPLITS) + "\n]\n}\n";
         if (args.length > 0) {
             Files.writeString(Path.of(args[0]), json);
         } else {
@@ -213,6 +223,58 @@ public final class Inspect {
             System.err.println("tape " + json);
         } catch (Throwable e) {
             System.err.println("tape " + workload + " " + params + " failed: " + e);
+        } finally {
+            t.close();
+        }
+    }
+
+    /**
+     * Rough split of one gradient call into recording (open, seed, run the twin, close) and the rest
+     * (reverse sweep, result arrays): best of 15 timed batches of each, after a second of warmup.
+     * Plain System.nanoTime loops, not JMH: indicative only.
+     */
+    private static void split(String workload, String params, ScalarFunction f, double[] x) throws Throwable {
+        io.adjoint.Gradient full = Gradients.of(f);
+        MethodHandle twin = Engine.get().twinOf(f, "apply", "([D)D").asType(SCALAR);
+        double sink = 0;
+        long warmEnd = System.nanoTime() + 1_000_000_000L;
+        while (System.nanoTime() < warmEnd) {
+            sink += full.valueAndGradient(x).value();
+            sink += record(twin, x);
+        }
+        long once = System.nanoTime();
+        sink += full.valueAndGradient(x).value();
+        once = Math.max(1, System.nanoTime() - once);
+        int reps = (int) Math.max(1, Math.min(100_000, 20_000_000L / once));
+        double bestFull = Double.MAX_VALUE;
+        double bestRecord = Double.MAX_VALUE;
+        for (int batch = 0; batch < 15; batch++) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                sink += full.valueAndGradient(x).value();
+            }
+            long t1 = System.nanoTime();
+            for (int i = 0; i < reps; i++) {
+                sink += record(twin, x);
+            }
+            long t2 = System.nanoTime();
+            bestFull = Math.min(bestFull, (double) (t1 - t0) / reps);
+            bestRecord = Math.min(bestRecord, (double) (t2 - t1) / reps);
+        }
+        String json = String.format(Locale.ROOT, "{\"workload\": %s, \"params\": %s, \"gradientNs\": %.1f, "
+                + "\"recordNs\": %.1f, \"sink\": %s}", q(workload), q(params), bestFull, bestRecord,
+                Double.isFinite(sink) ? "1" : "0");
+        SPLITS.add(json);
+        System.err.println("split " + json);
+    }
+
+    private static double record(MethodHandle twin, double[] x) throws Throwable {
+        Tape t = Tape.open();
+        try {
+            double[] xs = x.clone();
+            Ops.seed(xs, t);
+            long r = (long) twin.invokeExact(xs, t);
+            return t.primal(r);
         } finally {
             t.close();
         }
