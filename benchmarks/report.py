@@ -304,6 +304,8 @@ def main():
     md.append(f"| cores (nproc) | {info.get('nproc', '?')} |")
     md.append(f"| JDK | {info.get('jdk', jmh_args.get('vmName', '?') + ' ' + jmh_args.get('jdkVersion', ''))} |")
     md.append(f"| date (UTC) | {info.get('date', '?')} |")
+    if "load" in info:
+        md.append(f"| load average | {info['load']} |")
     md.append(f"| JMH | {jmh_args.get('jmhVersion', '?')}; mode `{a.mode}`: {jmh_args.get('forks', '?')} fork(s), "
               f"{jmh_args.get('warmupIterations', '?')} × {jmh_args.get('warmupTime', '?')} warmup, "
               f"{jmh_args.get('measurementIterations', '?')} × {jmh_args.get('measurementTime', '?')} "

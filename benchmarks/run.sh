@@ -36,6 +36,7 @@ case "$MODE" in
     ;;
 esac
 
+LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ "$MODE" != report ]]; then
   if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
     (cd "$ROOT" && mvn -o -q -B package -pl benchmarks -am -DskipTests) \
@@ -62,7 +63,11 @@ fi
 
 {
   echo "nproc=$(nproc)"
-  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')"
+  echo "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), \
+$(grep -m1 'cpu MHz' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//; s/\..*//') MHz, \
+cache $(grep -m1 'cache size' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), \
+$(grep -o -m1 -w -E 'avx512f|avx2' /proc/cpuinfo | sort -u | tr '\n' ' ' | sed 's/ $//')"
+  echo "load=$LOAD_BEFORE at start, $(cut -d' ' -f1-3 /proc/loadavg) at end (1, 5, 15 min)"
   echo "jdk=$(java -version 2>&1 | sed -n 2p)"
   echo "date=$(date -u +%Y-%m-%dT%H:%MZ)"
   echo "mode=$MODE"
