@@ -21,10 +21,14 @@ public final class Ops {
     // ---- arithmetic: DADD DSUB DMUL DDIV DREM DNEG ------------------------------------------------
 
     public static long add(long a, long b, Tape t) {
-        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
-        if (pa && pb) {
-            return Slot.passive(Slot.value(a) + Slot.value(b));
+        if (Slot.isPassive(a) & Slot.isPassive(b)) { // arithmetic never makes a signalling NaN: raw bits
+            return Double.doubleToRawLongBits(Slot.value(a) + Slot.value(b));
         }
+        return addActive(a, b, t);
+    }
+
+    private static long addActive(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
         if (pb) {
             return t.push1(t.valueOf(a) + Slot.value(b), a, 1.0);
         }
@@ -35,10 +39,14 @@ public final class Ops {
     }
 
     public static long sub(long a, long b, Tape t) {
-        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
-        if (pa && pb) {
-            return Slot.passive(Slot.value(a) - Slot.value(b));
+        if (Slot.isPassive(a) & Slot.isPassive(b)) { // arithmetic never makes a signalling NaN: raw bits
+            return Double.doubleToRawLongBits(Slot.value(a) - Slot.value(b));
         }
+        return subActive(a, b, t);
+    }
+
+    private static long subActive(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
         if (pb) {
             return t.push1(t.valueOf(a) - Slot.value(b), a, 1.0);
         }
@@ -49,10 +57,14 @@ public final class Ops {
     }
 
     public static long mul(long a, long b, Tape t) {
-        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
-        if (pa && pb) {
-            return Slot.passive(Slot.value(a) * Slot.value(b));
+        if (Slot.isPassive(a) & Slot.isPassive(b)) { // arithmetic never makes a signalling NaN: raw bits
+            return Double.doubleToRawLongBits(Slot.value(a) * Slot.value(b));
         }
+        return mulActive(a, b, t);
+    }
+
+    private static long mulActive(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
         if (pb) {
             double vb = Slot.value(b);
             return t.push1(t.valueOf(a) * vb, a, vb);
@@ -69,10 +81,14 @@ public final class Ops {
     }
 
     public static long div(long a, long b, Tape t) {
-        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
-        if (pa && pb) {
-            return Slot.passive(Slot.value(a) / Slot.value(b));
+        if (Slot.isPassive(a) & Slot.isPassive(b)) { // arithmetic never makes a signalling NaN: raw bits
+            return Double.doubleToRawLongBits(Slot.value(a) / Slot.value(b));
         }
+        return divActive(a, b, t);
+    }
+
+    private static long divActive(long a, long b, Tape t) {
+        boolean pa = Slot.isPassive(a), pb = Slot.isPassive(b);
         if (pb) {
             double vb = Slot.value(b);
             return t.push1(t.valueOf(a) / vb, a, 1.0 / vb);

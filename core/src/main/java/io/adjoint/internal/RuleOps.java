@@ -35,6 +35,11 @@ public final class RuleOps {
         if (Slot.isPassive(x)) {
             return Slot.passive(f.applyAsDouble(Slot.value(x)));
         }
+        return unaryActive(x, t, f, df, d2f);
+    }
+
+    private static long unaryActive(long x, Tape t, DoubleUnaryOperator f, DoubleBinaryOperator df,
+                                    DoubleBinaryOperator d2f) {
         double v = t.valueOf(x);
         double y = f.applyAsDouble(v);
         if (t.secondOrder) {

@@ -108,8 +108,9 @@ public final class Tape {
 
     /** A node with one active argument {@code a} and local partial {@code da}. */
     public long push1(double v, long a, double da) {
-        ensureNodes();
-        ensureArgs(1);
+        if (nodes == value.length || args + 1 > argNode.length) {
+            makeRoom(1);
+        }
         argNode[args] = Slot.node(a);
         partial[args++] = da;
         value[nodes] = v;
@@ -119,8 +120,9 @@ public final class Tape {
 
     /** A node with two active arguments. */
     public long push2(double v, long a, double da, long b, double db) {
-        ensureNodes();
-        ensureArgs(2);
+        if (nodes == value.length || args + 2 > argNode.length) {
+            makeRoom(2);
+        }
         argNode[args] = Slot.node(a);
         partial[args++] = da;
         argNode[args] = Slot.node(b);
@@ -132,8 +134,9 @@ public final class Tape {
 
     /** A node with three active arguments. */
     public long push3(double v, long a, double da, long b, double db, long c, double dc) {
-        ensureNodes();
-        ensureArgs(3);
+        if (nodes == value.length || args + 3 > argNode.length) {
+            makeRoom(3);
+        }
         argNode[args] = Slot.node(a);
         partial[args++] = da;
         argNode[args] = Slot.node(b);
@@ -251,6 +254,15 @@ public final class Tape {
                     + "(kept in a static or shared place across gradient calls?)");
         }
         return value[n];
+    }
+
+    /**
+     * Makes room for one node with {@code k} arguments. Kept out of the push methods so that they stay
+     * small enough for the JIT to inline into twin code.
+     */
+    private void makeRoom(int k) {
+        ensureNodes();
+        ensureArgs(k);
     }
 
     private void ensureNodes() {
