@@ -36,6 +36,11 @@ public final class Tape {
 
     /** Whether nonlinear operations also record their local second derivatives (for Hessians). */
     boolean secondOrder;
+
+    /** Whether this recording also takes local second derivatives (Hessians). */
+    public boolean isSecondOrder() {
+        return secondOrder;
+    }
     int[] hNode = new int[0];
     double[] hValue = new double[0];
     int hCount;
@@ -146,6 +151,38 @@ public final class Tape {
         value[nodes] = v;
         arity[nodes] = 3;
         return Slot.active(nodes++);
+    }
+
+    // ---- preaccumulated expressions: begin(k), arg(slot, partial) for each operand, end(value) ------
+
+    private int openArgs;
+
+    /** Starts a node with up to {@code k} arguments (twin code for a whole expression, see Preaccumulation). */
+    public void begin(int k) {
+        if (nodes == value.length || args + k > argNode.length) {
+            makeRoom(k);
+        }
+        openArgs = args;
+    }
+
+    /** Adds an argument to the node begun; passive operands are skipped. */
+    public void arg(long slot, double partial) {
+        if (Slot.isActive(slot)) {
+            argNode[args] = Slot.node(slot);
+            this.partial[args++] = partial;
+        }
+    }
+
+    /** Ends the node begun, with primal value {@code v}. */
+    public long end(double v) {
+        value[nodes] = v;
+        arity[nodes] = (byte) (args - openArgs);
+        return Slot.active(nodes++);
+    }
+
+    /** The value of any slot, for twin code: the double itself when passive. */
+    public static double val(long slot, Tape t) {
+        return Slot.isPassive(slot) ? Slot.value(slot) : t.valueOf(slot);
     }
 
     /** A node with any number of active arguments (user rules): {@code args[0..k)}, {@code partials[0..k)}. */

@@ -30,6 +30,8 @@ public final class TwinGenerator {
     }
 
     public static final String SUFFIX = "$$AdjointTwin";
+    /** Statement-level preaccumulation; off with -Dadjoint.preaccumulate=false (to compare, or to rule it out). */
+    static final boolean PREACCUMULATE = !"false".equals(System.getProperty("adjoint.preaccumulate"));
     static final String LINKER = "io/adjoint/agent/link/Linker";
     private static final String BOOTSTRAP_DESC = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)"
@@ -72,6 +74,7 @@ public final class TwinGenerator {
             cw.visitSource(host.sourceFile, null);
         }
         Map<String, String> names = new HashMap<>();
+        Preaccumulation pre = new Preaccumulation();
         Set<String> used = new HashSet<>();
         for (MethodNode m : host.methods) {
             if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || m.name.startsWith("<")) {
@@ -91,9 +94,14 @@ public final class TwinGenerator {
                 paramSlots += t.getSize();
             }
             String where = host.name.replace('/', '.') + "." + m.name;
-            m.accept(new TwinMethodAdapter(mv, paramSlots, Math.max(m.maxLocals, paramSlots), where,
-                    host.sourceFile, hierarchy));
+            int maxLocals = Math.max(m.maxLocals, paramSlots);
+            if (PREACCUMULATE) {
+                pre.rewrite(host.name, m);
+            }
+            m.accept(new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile, hierarchy,
+                    companionName));
         }
+        pre.emit(cw);
         cw.visitEnd();
         return new Companion(companionName, cw.toByteArray(), names);
     }

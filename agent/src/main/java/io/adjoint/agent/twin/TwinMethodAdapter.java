@@ -31,9 +31,13 @@ final class TwinMethodAdapter extends MethodVisitor {
     private int pendingNews;
 
     TwinMethodAdapter(MethodVisitor mv, int paramSlots, int tapeVar, String where, String sourceFile,
-                      ClassHierarchy hierarchy) {
+                      ClassHierarchy hierarchy, String companion) {
         this(mv, paramSlots, tapeVar, where, sourceFile, hierarchy, false);
+        this.companion = companion;
     }
+
+    /** The class holding the generated preaccumulation methods, or null. */
+    private String companion;
 
     /**
      * @param paramSlots where the tape parameter is (a twin method), or -1 when the caller has already put the
@@ -242,6 +246,12 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean isInterface) {
+        if (owner.equals(Preaccumulation.MARKER)) { // the root of a preaccumulated expression
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, companion, name,
+                    Preaccumulation.descriptor(Type.getArgumentTypes(desc).length), false);
+            return;
+        }
         if (owner.startsWith("[") && name.equals("clone")) {
             loadTape();
             super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "cloneArray",

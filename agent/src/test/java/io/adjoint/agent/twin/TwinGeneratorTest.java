@@ -136,7 +136,8 @@ class TwinGeneratorTest {
                     "twin " + twin + " of " + m.name + m.desc + " is in the companion");
         }
         assertEquals(withBody, companion.twinNames().size());
-        assertEquals(withBody, generated.methods.size());
+        long preaccumulated = generated.methods.stream().filter(m -> m.name.startsWith("pre$")).count();
+        assertEquals(withBody, generated.methods.size() - preaccumulated, "twins plus preaccumulated expressions");
 
         // 3. the JVM's verifier: define the companion as the agent does (hidden nestmate, initialised)
         MethodHandles.Lookup hostLookup = MethodHandles.privateLookupIn(host, MethodHandles.lookup());
