@@ -83,9 +83,30 @@ public final class Tape {
 
     /** Ends this recording and releases what it holds. */
     public void close() {
+        trim(nodes, args);
         reset();
         DEPTH.get()[0]--;
         Entry.closed(this);
+    }
+
+    /** Capacities above this (entries) are given back when a recording used less than an eighth of them. */
+    private static final int KEEP = 1 << 22;
+
+    /**
+     * A thread's tape grows to its largest recording; after one huge gradient, small ones should not keep
+     * hundreds of megabytes alive in every pooled thread.
+     */
+    private void trim(int usedNodes, int usedArgs) {
+        if (value.length > KEEP && usedNodes < value.length / 8) {
+            int n = Math.max(1024, usedNodes * 2);
+            value = Arrays.copyOf(value, n);
+            arity = Arrays.copyOf(arity, n);
+        }
+        if (argNode.length > KEEP && usedArgs < argNode.length / 8) {
+            int n = Math.max(2048, usedArgs * 2);
+            argNode = Arrays.copyOf(argNode, n);
+            partial = Arrays.copyOf(partial, n);
+        }
     }
 
     private void reset() {

@@ -369,4 +369,30 @@ class TapeTest {
             t.close();
         }
     }
+
+    /** After a huge recording, a small one gives the memory back; a recording that fills it keeps it. */
+    @Test
+    void capacityIsGivenBackAfterAHugeRecording() {
+        Tape t = Tape.open();
+        try {
+            long x = t.input(1.0);
+            for (int i = 0; i < 5_000_000; i++) {
+                x = Ops.add(x, Slot.passive(1.0), t);
+            }
+        } finally {
+            t.close();
+        }
+        int huge = t.value.length;
+        assertTrue(huge >= 5_000_000, "grew to " + huge);
+        Tape again = Tape.open();
+        try {
+            assertSame(t, again, "the thread's tape is reused");
+            long y = again.input(2.0);
+            assertArrayEquals(new double[] {3.0}, again.gradient(Ops.mul(y, Slot.passive(3.0), again), 1));
+        } finally {
+            again.close();
+        }
+        assertTrue(t.value.length < huge / 8, "kept " + t.value.length + " of " + huge);
+        assertTrue(t.argNode.length < huge / 8, "kept " + t.argNode.length + " args");
+    }
 }
