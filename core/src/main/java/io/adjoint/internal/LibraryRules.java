@@ -58,6 +58,7 @@ public final class LibraryRules {
                         : Primitives.lookup("java/lang/Math", mathName, "(DD)D");
                 Primitives.register("java/lang/Double", op, "(DD)D", h);
             }
+            StreamRules.register();
             Primitives.register("io/adjoint/Gradients", "stopGradient", "(D)D", L.findStatic(LibraryRules.class,
                     "stop", MethodType.methodType(long.class, long.class, Tape.class)));
         } catch (ReflectiveOperationException e) {

@@ -174,12 +174,18 @@ public final class Tape {
         return Slot.active(nodes++);
     }
 
+    /** The most arguments one node may have (arity is stored in a byte). */
+    public static final int MAX_ARITY = 127;
+
     // ---- preaccumulated expressions: begin(k), arg(slot, partial) for each operand, end(value) ------
 
     private int openArgs;
 
     /** Starts a node with up to {@code k} arguments (twin code for a whole expression, see Preaccumulation). */
     public void begin(int k) {
+        if (k > MAX_ARITY) {
+            throw new IllegalArgumentException("a tape node has at most " + MAX_ARITY + " arguments, not " + k);
+        }
         if (nodes == value.length || args + k > argNode.length) {
             makeRoom(k);
         }
@@ -208,6 +214,9 @@ public final class Tape {
 
     /** A node with any number of active arguments (user rules): {@code args[0..k)}, {@code partials[0..k)}. */
     public long pushN(double v, long[] args, double[] partials, int k) {
+        if (k > MAX_ARITY) {
+            throw new IllegalArgumentException("a tape node has at most " + MAX_ARITY + " arguments, not " + k);
+        }
         if (secondOrder) {
             throw new io.adjoint.NotDifferentiableException("a rule registered with Rules.register gives first "
                     + "derivatives only, so Hessians through it are not available");

@@ -58,6 +58,7 @@ class PrimitivesTableTest {
         rows.addAll(Set.of(MEMORY_ROWS));
         rows.addAll(LibraryRulesTest.ROWS.keySet());
         rows.addAll(FloatOpsTest.ROWS);
+        rows.addAll(StreamRulesTest.ROWS.keySet());
         return rows;
     }
 
@@ -87,7 +88,7 @@ class PrimitivesTableTest {
             if (call.returnType() == double.class) {
                 expected = expected.changeReturnType(long.class);
             }
-            Class<?> receiver = LibraryRulesTest.ROWS.get(key);
+            Class<?> receiver = LibraryRulesTest.ROWS.getOrDefault(key, StreamRulesTest.ROWS.get(key));
             if (receiver != null && receiver != Void.class) {
                 expected = expected.insertParameterTypes(0, receiver);
             }

@@ -143,7 +143,7 @@ public final class Linker {
 
     // ---- invokedynamic instructions of the original code whose types mention double -----------------
 
-    private static final MethodHandle PASSIVE_USE, PASSIVE_USE_F, FROM_DOUBLE, FROM_FLOAT, CAPTURING;
+    private static final MethodHandle PASSIVE_USE, PASSIVE_USE_F, FROM_DOUBLE, FROM_FLOAT, CAPTURING, REMEMBER;
 
     static {
         try {
@@ -152,6 +152,8 @@ public final class Linker {
             FROM_DOUBLE = l.findStatic(Ops.class, "fromDouble", MethodType.methodType(long.class, double.class));
             PASSIVE_USE_F = l.findStatic(Linker.class, "passiveUse", MethodType.methodType(float.class, float.class));
             FROM_FLOAT = l.findStatic(FloatOps.class, "fromFloat", MethodType.methodType(float.class, float.class));
+            REMEMBER = l.findStatic(Linker.class, "remember",
+                    MethodType.methodType(Object.class, Object.class, MethodHandle.class));
             CAPTURING = l.findStatic(Linker.class, "capturing",
                     MethodType.methodType(Object.class, MethodHandle.class, Class[].class, Object[].class));
         } catch (ReflectiveOperationException e) {
@@ -178,6 +180,12 @@ public final class Linker {
         CallSite site = (CallSite) bsm.invokeWithArguments(bsmArgs);
         MethodHandle target = site instanceof ConstantCallSite ? site.getTarget() : site.dynamicInvoker();
         if (isLambdaFactory(caller, bsm)) {
+            MethodHandle rule = ruleOfImplementation(caller, args);
+            if (rule != null && plain.parameterCount() == 0) { // Math::exp: remember what its proxies compute
+                MethodHandle remember = MethodHandles.insertArguments(REMEMBER, 1, rule)
+                        .asType(MethodType.methodType(plain.returnType(), plain.returnType()));
+                return new ConstantCallSite(MethodHandles.filterReturnValue(target, remember).asType(type));
+            }
             MethodHandle capturing = MethodHandles.insertArguments(CAPTURING, 0, target, plain.parameterArray());
             return new ConstantCallSite(capturing.asCollector(Object[].class, type.parameterCount()).asType(type));
         }
@@ -218,6 +226,29 @@ public final class Linker {
         if (active && t != null) {
             Entry.recordCaptures(lambda, slots, t);
         }
+        return lambda;
+    }
+
+    /** The rule of a lambda's implementation method (bootstrap arguments: sam type, implementation, ...). */
+    private static MethodHandle ruleOfImplementation(MethodHandles.Lookup caller, Object[] args) {
+        if (args.length < 5 || !(args[4] instanceof MethodHandle impl)) {
+            return null;
+        }
+        try {
+            java.lang.invoke.MethodHandleInfo info = caller.revealDirect(impl);
+            if (info.getReferenceKind() != java.lang.invoke.MethodHandleInfo.REF_invokeStatic) {
+                return null;
+            }
+            String owner = info.getDeclaringClass().getName().replace('.', '/');
+            return Primitives.lookup(owner, info.getName(), info.getMethodType().toMethodDescriptorString());
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unused")
+    private static Object remember(Object lambda, MethodHandle rule) {
+        io.adjoint.internal.LambdaRules.remember(lambda.getClass(), rule);
         return lambda;
     }
 

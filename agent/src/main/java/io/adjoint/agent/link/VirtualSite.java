@@ -56,6 +56,11 @@ final class VirtualSite extends ClassValue<MethodHandle> {
 
     @Override
     protected MethodHandle computeValue(Class<?> receiverClass) {
+        MethodHandle lambdaRule = io.adjoint.internal.LambdaRules.of(receiverClass);
+        if (lambdaRule != null && lambdaRule.type().parameterCount() == type.parameterCount() - 1) {
+            // a method reference to a function with a rule (Math::exp): the rule, receiver dropped
+            return MethodHandles.dropArguments(lambdaRule, 0, type.parameterType(0)).asType(type);
+        }
         Class<?> impl = implementation(receiverClass);
         if (impl != null) {
             MethodHandle twin = Twins.handle(impl, name, desc);

@@ -415,7 +415,7 @@ final class TwinMethodAdapter extends MethodVisitor {
             hasDouble |= TwinGenerator.isReal(t);
         }
         hasDouble |= TwinGenerator.isReal(Type.getReturnType(desc));
-        if (!hasDouble) {
+        if (!hasDouble && !isMethodReferenceWithRule(bsm, bsmArgs)) {
             super.visitInvokeDynamicInsn(name, desc, bsm, bsmArgs);
             return;
         }
@@ -426,6 +426,13 @@ final class TwinMethodAdapter extends MethodVisitor {
         args[2] = where();
         System.arraycopy(bsmArgs, 0, args, 3, bsmArgs.length);
         super.visitInvokeDynamicInsn(name, TwinGenerator.slotDescriptor(desc), TwinGenerator.ADAPT_INDY, args);
+    }
+
+    /** A lambda whose implementation is a static method with a rule (Math::exp): the linker remembers it. */
+    private static boolean isMethodReferenceWithRule(Handle bsm, Object[] bsmArgs) {
+        return bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory") && bsmArgs.length >= 2
+                && bsmArgs[1] instanceof Handle impl && impl.getTag() == Opcodes.H_INVOKESTATIC
+                && Primitives.lookup(impl.getOwner(), impl.getName(), impl.getDesc()) != null;
     }
 
     @Override
