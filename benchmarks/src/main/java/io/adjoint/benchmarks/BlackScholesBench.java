@@ -30,11 +30,13 @@ import java.util.concurrent.TimeUnit;
 public class BlackScholesBench {
     double[] p;
     Gradient adjoint;
+    Gradient adjointForward;
 
     @Setup
     public void setup() {
         p = BlackScholes.sample();
         adjoint = Gradients.of(BlackScholes::callPrice);
+        adjointForward = Gradients.forward(BlackScholes::callPrice);
     }
 
     @Benchmark
@@ -47,7 +49,10 @@ public class BlackScholesBench {
         return adjoint.valueAndGradient(p);
     }
 
-    // TODO(adjoint-forward): add `@Benchmark adjointForward()` here once Adjoint has a forward mode.
+    @Benchmark
+    public double[] adjointForward() {
+        return adjointForward.at(p);
+    }
 
     @Benchmark
     public double[] finiteDifferences() {

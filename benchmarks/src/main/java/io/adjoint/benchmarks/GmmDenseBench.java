@@ -37,6 +37,11 @@ public class GmmDenseBench {
     }
 
     @Benchmark
+    public double[] adjointForward() {
+        return io.adjoint.Gradients.forward(inst::value).at(params);
+    }
+
+    @Benchmark
     public double[] finiteDifferences() {
         return FiniteDifferences.central(inst::value, params);
     }

@@ -109,6 +109,7 @@ public final class Inspect {
         lj.put("finiteDifferences", () -> FiniteDifferences.central(LennardJones::energy, pos));
         lj.put("hipparchusGradient", () -> HipparchusPorts.lennardJones(pos));
         check("lennardJones", "atoms=64", LennardJones::energy, pos, "handWritten", lj);
+        tape("lennardJones", "atoms=64", LennardJones::energy, pos);
 
 
         String json = "{\n\"checks\": [\n" + String.join(",\n", CHECKS) + "\n],\n\"tapes\": [\n"
@@ -159,6 +160,11 @@ public final class Inspect {
             results.put("adjointReverse", Gradients.of(f).at(x));
         } catch (Throwable e) {
             errors.put("adjointReverse", e.getClass().getName() + ": " + e.getMessage());
+        }
+        try {
+            results.put("adjointForward", Gradients.forward(f).at(x));
+        } catch (Throwable e) {
+            errors.put("adjointForward", e.getClass().getName() + ": " + e.getMessage());
         }
         others.forEach((k, s) -> {
             try {

@@ -36,6 +36,7 @@ public class LectureBench {
     double[] x;
     ToDoubleFunction<double[]> primal;
     Gradient adjoint;
+    Gradient adjointForward;
     UnaryOperator<double[]> hand;
     UnaryOperator<double[]> hipparchus;
 
@@ -46,12 +47,14 @@ public class LectureBench {
             case "sinOverT" -> {
                 primal = Lecture::sinOverT;
                 adjoint = Gradients.of(Lecture::sinOverT);
+                adjointForward = Gradients.forward(Lecture::sinOverT);
                 hand = HandGradients::sinOverT;
                 hipparchus = HipparchusPorts::sinOverT;
             }
             case "maxZeroTSquared" -> {
                 primal = Lecture::maxZeroTSquared;
                 adjoint = Gradients.of(Lecture::maxZeroTSquared);
+                adjointForward = Gradients.forward(Lecture::maxZeroTSquared);
                 hand = HandGradients::maxZeroTSquared;
                 hipparchus = HipparchusPorts::maxZeroTSquared;
             }
@@ -69,7 +72,10 @@ public class LectureBench {
         return adjoint.valueAndGradient(x);
     }
 
-    // TODO(adjoint-forward): add `@Benchmark adjointForward()` here once Adjoint has a forward mode.
+    @Benchmark
+    public double[] adjointForward() {
+        return adjointForward.at(x);
+    }
 
     @Benchmark
     public double[] finiteDifferences() {

@@ -1,5 +1,8 @@
 package io.adjoint.benchmarks;
 
+import io.adjoint.Gradient;
+import io.adjoint.Gradients;
+import io.adjoint.ValueAndGradient;
 import io.adjoint.benchmarks.hand.HandGradients;
 import io.adjoint.benchmarks.hipparchus.HipparchusPorts;
 import io.adjoint.benchmarks.workloads.LennardJones;
@@ -20,10 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Lennard-Jones energy of 64 atoms over Vec3 objects (2,016 pairs, 192 coordinates).
  *
- * <p>No Adjoint column yet: the workload builds Vec3 objects from active coordinates, and Adjoint runs
- * constructors as they are, refusing active arguments (NotDifferentiableException from
- * Ops.opaqueArgument, "LennardJones$Vec3.&lt;init&gt;(DDD)V called at ..."). Add
- * {@code adjointReverse()} here (Gradients.of(LennardJones::energy)) once constructors are supported.
+ * <p>The workload builds a Vec3 per pair from active coordinates: Adjoint differentiates it through the
+ * constructors' twin branches.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,10 +37,14 @@ public class LennardJonesBench {
     public int atoms;
 
     double[] pos;
+    Gradient adjoint;
+    Gradient adjointForward;
 
     @Setup
     public void setup() {
         pos = LennardJones.lattice(atoms);
+        adjoint = Gradients.of(LennardJones::energy);
+        adjointForward = Gradients.forward(LennardJones::energy);
     }
 
     @Benchmark
@@ -47,8 +52,15 @@ public class LennardJonesBench {
         return LennardJones.energy(pos);
     }
 
-    // TODO(adjoint-reverse): needs constructor support (see the class comment).
-    // TODO(adjoint-forward): add `@Benchmark adjointForward()` here once Adjoint has a forward mode.
+    @Benchmark
+    public ValueAndGradient adjointReverse() {
+        return adjoint.valueAndGradient(pos);
+    }
+
+    @Benchmark
+    public double[] adjointForward() {
+        return adjointForward.at(pos);
+    }
 
     @Benchmark
     public double[] finiteDifferences() {

@@ -37,6 +37,11 @@ public class MlpDenseBench {
     }
 
     @Benchmark
+    public double[] adjointForward() {
+        return io.adjoint.Gradients.forward(inst::value).at(w);
+    }
+
+    @Benchmark
     public double[] finiteDifferences() {
         return FiniteDifferences.central(inst::value, w);
     }

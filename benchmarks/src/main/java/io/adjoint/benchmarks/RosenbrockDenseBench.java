@@ -39,6 +39,11 @@ public class RosenbrockDenseBench {
     }
 
     @Benchmark
+    public double[] adjointForward() {
+        return io.adjoint.Gradients.forward(Rosenbrock::extended).at(x);
+    }
+
+    @Benchmark
     public double[] finiteDifferences() {
         return FiniteDifferences.central(Rosenbrock::extended, x);
     }
