@@ -251,8 +251,16 @@ final class ActiveDoubleStream implements DoubleStream {
         if (values.length == 0) {
             return OptionalDouble.empty();
         }
+        return StreamRules.optional(averageSlot(), t);
+    }
+
+    /** The slot of the average (0.0 for no elements, as Collectors.averagingDouble gives). */
+    long averageSlot() {
+        if (values.length == 0) {
+            return Slot.passive(0.0);
+        }
         double avg = DoubleStream.of(values).average().getAsDouble();
-        return StreamRules.optional(StreamRules.linear(avg, slots, 1.0 / values.length, t), t);
+        return StreamRules.linear(avg, slots, 1.0 / values.length, t);
     }
 
     @Override

@@ -48,6 +48,14 @@ final class StreamRules {
         row("java/util/stream/DoubleStream", "sum", "()D", "sum", long.class, DoubleStream.class, Tape.class);
         row("java/util/stream/DoubleStream", "reduce", "(DLjava/util/function/DoubleBinaryOperator;)D", "reduce",
                 long.class, DoubleStream.class, long.class, DoubleBinaryOperator.class, Tape.class);
+        row("java/util/stream/Collectors", "summingDouble",
+                "(Ljava/util/function/ToDoubleFunction;)Ljava/util/stream/Collector;", "summing",
+                java.util.stream.Collector.class, ToDoubleFunction.class, Tape.class);
+        row("java/util/stream/Collectors", "averagingDouble",
+                "(Ljava/util/function/ToDoubleFunction;)Ljava/util/stream/Collector;", "averaging",
+                java.util.stream.Collector.class, ToDoubleFunction.class, Tape.class);
+        row("java/util/stream/Stream", "collect", "(Ljava/util/stream/Collector;)Ljava/lang/Object;", "collect",
+                Object.class, Stream.class, java.util.stream.Collector.class, Tape.class);
         row("java/util/OptionalDouble", "getAsDouble", "()D", "getAsDouble", long.class, OptionalDouble.class, Tape.class);
         row("java/util/OptionalDouble", "orElseThrow", "()D", "getAsDouble", long.class, OptionalDouble.class, Tape.class);
         row("java/util/OptionalDouble", "orElse", "(D)D", "orElse", long.class, OptionalDouble.class, long.class,
@@ -112,6 +120,69 @@ final class StreamRules {
             v[i] = t.primal(s[i]);
         }
         return new ActiveDoubleStream(v, s, t);
+    }
+
+    // ---- Collectors.summingDouble / averagingDouble --------------------------------------------------
+
+    /** The JDK's collector, remembered with its function so that Stream.collect can take it over. */
+    record DoubleCollector<T>(java.util.stream.Collector<T, ?, Double> jdk, ToDoubleFunction<T> f, boolean average)
+            implements java.util.stream.Collector<T, Object, Double> {
+        @SuppressWarnings("unchecked")
+        private java.util.stream.Collector<T, Object, Double> delegate() {
+            return (java.util.stream.Collector<T, Object, Double>) jdk;
+        }
+
+        @Override
+        public java.util.function.Supplier<Object> supplier() {
+            return delegate().supplier();
+        }
+
+        @Override
+        public java.util.function.BiConsumer<Object, T> accumulator() {
+            return delegate().accumulator();
+        }
+
+        @Override
+        public java.util.function.BinaryOperator<Object> combiner() {
+            return delegate().combiner();
+        }
+
+        @Override
+        public java.util.function.Function<Object, Double> finisher() {
+            return delegate().finisher();
+        }
+
+        @Override
+        public java.util.Set<Characteristics> characteristics() {
+            return delegate().characteristics();
+        }
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static java.util.stream.Collector summing(ToDoubleFunction f, Tape t) {
+        return new DoubleCollector(java.util.stream.Collectors.summingDouble(f), f, false);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static java.util.stream.Collector averaging(ToDoubleFunction f, Tape t) {
+        return new DoubleCollector(java.util.stream.Collectors.averagingDouble(f), f, true);
+    }
+
+    /** Stream.collect: summing and averaging collectors over a finite stream give a Double carrying its slot. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static Object collect(Stream stream, java.util.stream.Collector collector, Tape t) {
+        if (!(collector instanceof DoubleCollector dc)) {
+            return stream.collect(collector);
+        }
+        DoubleStream doubles = fromObjects(stream, dc.f(), t);
+        if (!(doubles instanceof ActiveDoubleStream active)) {
+            // a stream of unknown size: the JDK's pipeline (loud if an active value comes back into it)
+            Stream<Double> boxed = doubles.boxed();
+            return dc.average() ? boxed.collect(java.util.stream.Collectors.averagingDouble(Double::doubleValue))
+                    : boxed.collect(java.util.stream.Collectors.summingDouble(Double::doubleValue));
+        }
+        long slot = dc.average() ? active.averageSlot() : active.sumSlot();
+        return LibraryRules.box(slot, t);
     }
 
     // ---- results ----------------------------------------------------------------------------------

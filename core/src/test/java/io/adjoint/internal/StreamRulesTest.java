@@ -33,6 +33,9 @@ class StreamRulesTest {
                     java.util.stream.Stream.class),
             Map.entry("java/util/stream/DoubleStream.sum()D", DoubleStream.class),
             Map.entry("java/util/stream/DoubleStream.reduce(DLjava/util/function/DoubleBinaryOperator;)D", DoubleStream.class),
+            Map.entry("java/util/stream/Collectors.summingDouble(Ljava/util/function/ToDoubleFunction;)Ljava/util/stream/Collector;", Void.class),
+            Map.entry("java/util/stream/Collectors.averagingDouble(Ljava/util/function/ToDoubleFunction;)Ljava/util/stream/Collector;", Void.class),
+            Map.entry("java/util/stream/Stream.collect(Ljava/util/stream/Collector;)Ljava/lang/Object;", java.util.stream.Stream.class),
             Map.entry("java/util/OptionalDouble.getAsDouble()D", OptionalDouble.class),
             Map.entry("java/util/OptionalDouble.orElseThrow()D", OptionalDouble.class),
             Map.entry("java/util/OptionalDouble.orElse(D)D", OptionalDouble.class));
@@ -131,6 +134,18 @@ class StreamRulesTest {
         assertEquals(1.0, t.primal(s1));
         assertTrue(Slot.isActive(s2));
         assertArrayEquals(new double[] {0, 1, 1, 1}, t.gradient(Ops.add(s1, s2, t), 4), 0.0);
+    }
+
+    @Test
+    void collectorsKeepTheirJdkBehaviourOutsideTwinCode() throws Throwable {
+        @SuppressWarnings("unchecked")
+        java.util.stream.Collector<Double, ?, Double> sum = (java.util.stream.Collector<Double, ?, Double>) rule(
+                "java/util/stream/Collectors.summingDouble(Ljava/util/function/ToDoubleFunction;)Ljava/util/stream/Collector;")
+                .invoke((java.util.function.ToDoubleFunction<Double>) Double::doubleValue, t);
+        assertEquals(6.0, java.util.stream.Stream.of(1.0, 2.0, 3.0).collect(sum)); // used by the JDK as is
+        Object viaRule = rule("java/util/stream/Stream.collect(Ljava/util/stream/Collector;)Ljava/lang/Object;")
+                .invoke(java.util.stream.Stream.of(1.0, 2.0, 3.0), sum, t);
+        assertEquals(6.0, viaRule);
     }
 
     @Test

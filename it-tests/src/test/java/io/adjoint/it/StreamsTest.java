@@ -97,4 +97,14 @@ class StreamsTest {
             assertEquals(1.0, gi);
         }
     }
+
+    @Test
+    void collectorsSummingAndAveraging() {
+        double[] g = Gradients.of(x -> List.of(new Particle(x[0], x[1]), new Particle(2, x[2])).stream()
+                .collect(java.util.stream.Collectors.summingDouble(Particle::energy))).at(2, 3, 4);
+        Check.gradient(new double[] {4.5, 6, 8}, g, ANALYTIC, "summingDouble");
+        double[] a = Gradients.of(x -> List.of(new Particle(x[0], x[1]), new Particle(2, x[2])).stream()
+                .collect(java.util.stream.Collectors.averagingDouble(Particle::energy))).at(2, 3, 4);
+        Check.gradient(new double[] {2.25, 3, 4}, a, ANALYTIC, "averagingDouble");
+    }
 }
