@@ -80,6 +80,8 @@ final class Shadows {
         }
         lastArray = null;
         lastShadow = null;
+        java.util.Arrays.fill(recentKeys, null);
+        java.util.Arrays.fill(recentShadows, null);
         if (fieldCount > 0) {
             Arrays.fill(fieldObjects, null);
             fieldCount = 0;
@@ -92,7 +94,10 @@ final class Shadows {
 
     // ---- arrays ----------------------------------------------------------------------------------
 
-    /** The shadow of {@code array}, or null when nothing active was ever stored in it. */
+    /**
+     * The shadow of {@code array}, or null when nothing active was ever stored in it. Loops touch a few arrays
+     * in turn, some of them plain data without any shadow: a small cache answers both kinds without hashing.
+     */
     long[] arrayShadow(Object array) {
         if (array == lastArray) {
             return lastShadow;
@@ -100,13 +105,34 @@ final class Shadows {
         if (arrayCount == 0) {
             return null;
         }
+        Object[] keys = recentKeys;
+        for (int i = 0; i < RECENT; i++) {
+            if (keys[i] == array) {
+                lastArray = array;
+                return lastShadow = recentShadows[i];
+            }
+        }
+        long[] found = probe(array);
+        int slot = recentNext;
+        recentNext = (slot + 1) & (RECENT - 1);
+        keys[slot] = array;
+        recentShadows[slot] = found;
+        lastArray = array;
+        return lastShadow = found;
+    }
+
+    private static final int RECENT = 4;
+    private final Object[] recentKeys = new Object[RECENT];
+    private final long[][] recentShadows = new long[RECENT][];
+    private int recentNext;
+
+    private long[] probe(Object array) {
         Object[] keys = arrayKeys;
         int mask = keys.length - 1;
         for (int i = System.identityHashCode(array) & mask; ; i = (i + 1) & mask) {
             Object k = keys[i];
             if (k == array) {
-                lastArray = array;
-                return lastShadow = arrayShadows[i];
+                return arrayShadows[i];
             }
             if (k == null) {
                 return null;
@@ -145,6 +171,11 @@ final class Shadows {
         arrayShadows[i] = shadow;
         if (lastArray == array) {
             lastShadow = shadow;
+        }
+        for (int r = 0; r < RECENT; r++) {
+            if (recentKeys[r] == array) {
+                recentShadows[r] = shadow;
+            }
         }
     }
 
