@@ -32,13 +32,7 @@ final class Callbacks {
                 throw new IllegalStateException(e);
             }
         }
-        long[] captured = Entry.capturesOf(function, t);
-        long[] slots = args;
-        if (captured != null) {
-            slots = new long[captured.length + args.length];
-            System.arraycopy(captured, 0, slots, 0, captured.length);
-            System.arraycopy(args, 0, slots, captured.length, args.length);
-        }
+        long[] slots = withCaptures(function, args, t);
         Entry.Frame frame = new Entry.Frame(slots, true);
         Entry.Frame previous = Entry.enter(frame);
         double r;
@@ -61,18 +55,24 @@ final class Callbacks {
 
     /** Calls a function for its effect only (a consumer, a predicate): slots go in, nothing comes back. */
     static <R> R effect(Object function, long[] args, Tape t, Supplier<R> call) {
-        long[] captured = Entry.capturesOf(function, t);
-        long[] slots = args;
-        if (captured != null) {
-            slots = new long[captured.length + args.length];
-            System.arraycopy(captured, 0, slots, 0, captured.length);
-            System.arraycopy(args, 0, slots, captured.length, args.length);
-        }
+        long[] slots = withCaptures(function, args, t);
         Entry.Frame previous = Entry.enter(new Entry.Frame(slots, false));
         try {
             return call.get();
         } finally {
             Entry.leave(previous);
         }
+    }
+
+    /** The frame's slots: those of the doubles a lambda made in twin code captured, then the arguments. */
+    private static long[] withCaptures(Object function, long[] args, Tape t) {
+        long[] captured = Entry.capturesOf(function, t);
+        if (captured == null) {
+            return args;
+        }
+        long[] slots = new long[captured.length + args.length];
+        System.arraycopy(captured, 0, slots, 0, captured.length);
+        System.arraycopy(args, 0, slots, captured.length, args.length);
+        return slots;
     }
 }
