@@ -381,6 +381,17 @@ public final class Ops {
         return putField(Shadows.STATICS, v, fieldId, t);
     }
 
+    /** A unary rule of the table called by name (preaccumulated code replaying a Hessian recording). */
+    public static long unaryRule(long x, Tape t, String owner, String name) {
+        try {
+            return (long) Primitives.lookup(owner, name, "(D)D").invokeExact(x, t);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** A double field of {@code this} written before {@code super(...)}: recorded once {@code this} exists. */
     public static double deferField(long v, int fieldId, Tape t) {
         if (Slot.isActive(v)) {

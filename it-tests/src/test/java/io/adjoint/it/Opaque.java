@@ -17,7 +17,7 @@ final class Opaque {
 
     static double stream(double[] x) {
         double scale = x.length;
-        return Arrays.stream(x).sum() / scale; // OPAQUE-CALL stream
+        return Arrays.stream(x).sum() / scale; // differentiated through the stream rules
     }
 
     /** The same callee with passive arguments only, and passive uses of active values: all fine. */

@@ -50,13 +50,18 @@ final class Preaccumulation {
     /** One operation of a tree; children are other ops or leaves (stack operands not produced by tree ops). */
     private static final class Op {
         final int opcode;
+        final MethodInsnNode call; // for a Math function: the call itself; null for arithmetic
         final Object[] children; // Op or Integer (leaf index)
 
-        Op(int opcode, Object[] children) {
+        Op(int opcode, MethodInsnNode call, Object[] children) {
             this.opcode = opcode;
+            this.call = call;
             this.children = children;
         }
     }
+
+    /** Math functions whose derivative the generated code computes inline (as the rule table defines it). */
+    private static final java.util.Set<String> FUNCTIONS = java.util.Set.of("exp", "log", "sqrt", "sin", "cos");
 
     /** A tree to generate: its root and its leaf count. */
     record Tree(String name, Op root, int leaves) {
@@ -86,7 +91,7 @@ final class Preaccumulation {
             if (!isArithmetic(insns[i]) || frames[i] == null) {
                 continue;
             }
-            int arity = insns[i].getOpcode() == Opcodes.DNEG ? 1 : 2;
+            int arity = arity(insns[i]);
             Frame<SourceValue> f = frames[i];
             for (int k = 0; k < arity; k++) {
                 SourceValue v = f.getStack(f.getStackSize() - arity + k);
@@ -124,7 +129,7 @@ final class Preaccumulation {
     private Op build(AbstractInsnNode insn, Frame<SourceValue>[] frames, Map<AbstractInsnNode, Integer> index,
                      Map<AbstractInsnNode, AbstractInsnNode> parentOf, List<AbstractInsnNode> inner, int[] leaves) {
         int i = index.get(insn);
-        int arity = insn.getOpcode() == Opcodes.DNEG ? 1 : 2;
+        int arity = arity(insn);
         Frame<SourceValue> f = frames[i];
         Object[] children = new Object[arity];
         for (int k = 0; k < arity; k++) {
@@ -137,13 +142,22 @@ final class Preaccumulation {
                 children[k] = leaves[0]++;
             }
         }
-        return new Op(insn.getOpcode(), children);
+        return new Op(insn.getOpcode(), insn instanceof MethodInsnNode m ? m : null, children);
     }
 
+    /** + - * / and negation, and calls of the Math and StrictMath functions in {@link #FUNCTIONS}. */
     private static boolean isArithmetic(AbstractInsnNode insn) {
         int op = insn.getOpcode();
+        if (insn instanceof MethodInsnNode m) {
+            return op == Opcodes.INVOKESTATIC && m.desc.equals("(D)D") && FUNCTIONS.contains(m.name)
+                    && (m.owner.equals("java/lang/Math") || m.owner.equals("java/lang/StrictMath"));
+        }
         return op == Opcodes.DADD || op == Opcodes.DSUB || op == Opcodes.DMUL || op == Opcodes.DDIV
                 || op == Opcodes.DNEG;
+    }
+
+    private static int arity(AbstractInsnNode insn) {
+        return insn.getOpcode() == Opcodes.DNEG || insn instanceof MethodInsnNode ? 1 : 2;
     }
 
     /** No jump, switch, return, throw or jump target strictly between {@code from} and {@code to}. */
@@ -232,7 +246,11 @@ final class Preaccumulation {
             for (Object c : op.children) {
                 loadValue(mv, c, leafValue, opValue);
             }
-            mv.visitInsn(op.opcode);
+            if (op.call != null) { // the same function of the same class: bit-identical values
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, op.call.owner, op.call.name, op.call.desc, false);
+            } else {
+                mv.visitInsn(op.opcode);
+            }
             opValue.put(op, next);
             mv.visitVarInsn(Opcodes.DSTORE, next);
             next += 2;
@@ -275,6 +293,15 @@ final class Preaccumulation {
             mv.visitJumpInsn(Opcodes.IFEQ, skip);
             Object l = op.children[0];
             Object r = op.children.length > 1 ? op.children[1] : null;
+            if (op.call != null) {
+                accumulate(mv, l, leafAdj, opAdj, () -> {
+                    mv.visitVarInsn(Opcodes.DLOAD, a);
+                    functionSlope(mv, op, l, leafValue, opValue);
+                    mv.visitInsn(Opcodes.DMUL);
+                });
+                mv.visitLabel(skip);
+                continue;
+            }
             switch (op.opcode) {
                 case Opcodes.DADD -> {
                     accumulate(mv, l, leafAdj, opAdj, () -> mv.visitVarInsn(Opcodes.DLOAD, a));
@@ -340,6 +367,34 @@ final class Preaccumulation {
         mv.visitEnd();
     }
 
+    /** Pushes f'(x) for a Math function op with argument {@code x} (the conventions of the rule table). */
+    private static void functionSlope(MethodVisitor mv, Op op, Object x, int[] leafValue, Map<Op, Integer> opValue) {
+        switch (op.call.name) {
+            case "exp" -> mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op)); // y
+            case "log" -> { // 1 / x
+                mv.visitInsn(Opcodes.DCONST_1);
+                loadValue(mv, x, leafValue, opValue);
+                mv.visitInsn(Opcodes.DDIV);
+            }
+            case "sqrt" -> { // 0.5 / |y|: sqrt(-0.0) is -0.0 and sqrt'(0) = +inf
+                mv.visitLdcInsn(0.5);
+                mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op));
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "abs", "(D)D", false);
+                mv.visitInsn(Opcodes.DDIV);
+            }
+            case "sin" -> {
+                loadValue(mv, x, leafValue, opValue);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "cos", "(D)D", false);
+            }
+            case "cos" -> {
+                loadValue(mv, x, leafValue, opValue);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "sin", "(D)D", false);
+                mv.visitInsn(Opcodes.DNEG);
+            }
+            default -> throw new IllegalStateException(op.call.name);
+        }
+    }
+
     private static void postorder(Op op, List<Op> out) {
         for (Object c : op.children) {
             if (c instanceof Op child) {
@@ -372,8 +427,15 @@ final class Preaccumulation {
                 mv.visitVarInsn(Opcodes.LLOAD, 2 * (Integer) c);
             }
         }
-        String[] call = TwinOpcodes.computing(op.opcode);
         mv.visitVarInsn(Opcodes.ALOAD, tape);
+        if (op.call != null) {
+            mv.visitLdcInsn(op.call.owner);
+            mv.visitLdcInsn(op.call.name);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "unaryRule",
+                    "(J" + TAPE_DESC + "Ljava/lang/String;Ljava/lang/String;)J", false);
+            return;
+        }
+        String[] call = TwinOpcodes.computing(op.opcode);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, call[0], call[1], call[2], false);
     }
 
