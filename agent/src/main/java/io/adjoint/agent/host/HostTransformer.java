@@ -2,6 +2,7 @@ package io.adjoint.agent.host;
 
 import io.adjoint.agent.AdjointAgent;
 import io.adjoint.agent.AgentOptions;
+import io.adjoint.agent.TestHooks;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -12,6 +13,13 @@ import io.adjoint.agent.twin.ClassHierarchy;
 import io.adjoint.agent.twin.ConstructorBranches;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicVerifier;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -28,7 +36,8 @@ import java.util.stream.Collectors;
  *       uninstrumented code (JDK callbacks, lambda proxies, reflection) runs the method's twin instead;</li>
  *   <li>the <b>report</b> prologue ({@link io.adjoint.agent.report.ReportHook}), only on {@code report=} methods.</li>
  * </ul>
- * A class that cannot be transformed stays exactly as it was, with one line on stderr.
+ * A class that cannot be transformed stays exactly as it was, with one line on stderr naming it and why; with
+ * {@code verify=true} (the default) that includes a class whose transformed bytes would fail verification.
  */
 public final class HostTransformer implements ClassFileTransformer {
     private static final String ENTRY_HOOK = "io/adjoint/agent/host/EntryHook";
@@ -74,21 +83,70 @@ public final class HostTransformer implements ClassFileTransformer {
         if (className == null || !wants(loader, className)) {
             return null;
         }
+        String name = className.replace('/', '.');
         try {
-            return addPrologues(bytes, className, loader);
+            TestHooks.failTransform(name);
+            String[] what = new String[1];
+            byte[] out = addPrologues(bytes, className, loader, what);
+            if (out == null) {
+                return null;
+            }
+            if (options.verify()) {
+                check(out);
+            }
+            dump(className, out);
+            AdjointAgent.verbose(what[0]);
+            return out;
         } catch (Throwable e) {
-            AdjointAgent.warn("cannot instrument " + className.replace('/', '.') + ": " + e + "; it runs unchanged");
+            // the JVM keeps the class file it passed in: the class runs exactly as without the agent
+            AdjointAgent.warnClass(name, "cannot instrument " + name + ": " + AdjointAgent.why(e) + "; it runs unchanged");
             return null;
         }
     }
 
-    byte[] addPrologues(byte[] bytes, String className, ClassLoader loader) {
+    /**
+     * What {@code verify=true} runs on every class file this transformer returns: it must parse, and every
+     * method must pass ASM's {@link BasicVerifier} (operand stack and local types, stack depth). A class file
+     * the JVM would reject must never reach it, or the class would fail to load: the application would break.
+     */
+    static void check(byte[] classFile) throws AnalyzerException {
+        ClassNode node = new ClassNode(Opcodes.ASM9);
+        new ClassReader(classFile).accept(node, 0);
+        for (MethodNode m : node.methods) {
+            if (m.instructions.size() > 0) {
+                try {
+                    new Analyzer<>(new BasicVerifier()).analyze(node.name, m);
+                } catch (AnalyzerException e) {
+                    throw new AnalyzerException(e.node, "the class with prologues fails verification in " + m.name
+                            + m.desc + ": " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    private void dump(String className, byte[] bytes) {
+        String dir = options.dumpDirectory();
+        if (dir == null) {
+            return;
+        }
+        Path file = Path.of(dir, className + ".class");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            AdjointAgent.warn("cannot dump " + file + ": " + e);
+        }
+    }
+
+    /** The class with prologues, or null to leave it as it is; {@code what[0]} says what was done (verbose). */
+    byte[] addPrologues(byte[] bytes, String className, ClassLoader loader, String[] what) {
         Set<String> reportedHere = reported.getOrDefault(className, Set.of());
         boolean entry = options.instruments(className.replace('/', '.'));
+        boolean broken = TestHooks.badBytecode(className.replace('/', '.'));
         if (entry) {
             ClassNode node = ConstructorBranches.read(bytes);
             if (node.methods.stream().anyMatch(m -> m.name.equals("<init>") && ConstructorBranches.computes(m))) {
-                return withConstructorBranches(bytes, node, className, reportedHere, loader);
+                return withConstructorBranches(bytes, node, className, reportedHere, loader, broken, what);
             }
         }
         ClassReader reader = new ClassReader(bytes);
@@ -121,6 +179,9 @@ public final class HostTransformer implements ClassFileTransformer {
                         if (report) {
                             Prologue.write(mv, access, className, name, desc, frames, null, null, REPORT_HOOK);
                         }
+                        if (broken) {
+                            mv.visitInsn(Opcodes.POP); // test hook: an operand stack underflow
+                        }
                     }
 
                     @Override
@@ -137,7 +198,7 @@ public final class HostTransformer implements ClassFileTransformer {
         if (count[0] == 0) {
             return null;
         }
-        AdjointAgent.verbose("prologues added to " + count[0] + " method(s) of " + className.replace('/', '.'));
+        what[0] = "prologues added to " + count[0] + " method(s) of " + className.replace('/', '.');
         return writer.toByteArray();
     }
 
@@ -148,7 +209,7 @@ public final class HostTransformer implements ClassFileTransformer {
      * through invokedynamic), with JSR/RET subroutines inlined.
      */
     private byte[] withConstructorBranches(byte[] bytes, ClassNode node, String className, Set<String> reportedHere,
-                                           ClassLoader loader) {
+                                           ClassLoader loader, boolean broken, String[] what) {
         ClassHierarchy hierarchy = new ClassHierarchy(loader);
         ClassNode second = ConstructorBranches.read(bytes); // the same code again, with labels of its own
         int count = 0;
@@ -172,6 +233,9 @@ public final class HostTransformer implements ClassFileTransformer {
             if (reportedHere.contains(m.name) && Type.getReturnType(m.desc).getSort() == Type.DOUBLE) {
                 Prologue.write(prologue, m.access, className, m.name, m.desc, false, null, null, REPORT_HOOK);
             }
+            if (broken) {
+                prologue.visitInsn(Opcodes.POP); // test hook: an operand stack underflow
+            }
             m.instructions.insert(prologue.instructions);
             count++;
         }
@@ -183,8 +247,8 @@ public final class HostTransformer implements ClassFileTransformer {
             }
         };
         node.accept(writer);
-        AdjointAgent.verbose("prologues and constructor branches added to " + count + " method(s) of "
-                + className.replace('/', '.'));
+        what[0] = "prologues and constructor branches added to " + count + " method(s) of "
+                + className.replace('/', '.');
         return writer.toByteArray();
     }
 
