@@ -212,7 +212,7 @@ public final class HostTransformer implements ClassFileTransformer {
                                            ClassLoader loader, boolean broken, String[] what) {
         ClassHierarchy hierarchy = new ClassHierarchy(loader);
         ClassNode second = ConstructorBranches.read(bytes); // the same code again, with labels of its own
-        int count = 0;
+        int count = 0, constructors = 0;
         for (MethodNode m : node.methods) {
             if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
                 continue;
@@ -221,7 +221,7 @@ public final class HostTransformer implements ClassFileTransformer {
                 if (ConstructorBranches.computes(m)) {
                     ConstructorBranches.insert(className, node.sourceFile, m,
                             ConstructorBranches.constructor(second, m.desc), hierarchy);
-                    count++;
+                    constructors++;
                 }
                 continue;
             }
@@ -247,8 +247,8 @@ public final class HostTransformer implements ClassFileTransformer {
             }
         };
         node.accept(writer);
-        what[0] = "prologues and constructor branches added to " + count + " method(s) of "
-                + className.replace('/', '.');
+        what[0] = "prologues added to " + count + " method(s) of " + className.replace('/', '.')
+                + " (and twin branches to " + constructors + " constructor(s))";
         return writer.toByteArray();
     }
 
