@@ -49,6 +49,8 @@ public final class Entry {
 
     private static final class State {
         Frame frame;
+        /** Above 0 while a rule runs the original of the method it stands for: that code stays plain. */
+        final int[] plain = new int[1];
         final IdentityHashMap<Object, long[]> captures = new IdentityHashMap<>();
         Tape capturesTape;
     }
@@ -76,9 +78,18 @@ public final class Entry {
         s.frame = null;
     }
 
-    /** The prologue's second test: this thread records. */
+    /** The prologue's second test: this thread records, and not inside a rule's primal ({@link #plain}). */
     public static boolean here() {
-        return Tape.current() != null;
+        return Tape.current() != null && STATE.get().plain[0] == 0;
+    }
+
+    /**
+     * This thread's counter of plain sections: a rule that calls the original method it stands for (a
+     * math-like library's own function, a user rule's primal) increments it around that call, so that the
+     * method's entry prologue does not run its twin: the rule gives the derivative, the original the value.
+     */
+    public static int[] plain() {
+        return STATE.get().plain;
     }
 
     /** Installs {@code f} for the next entered method; returns the frame to restore afterwards. */
