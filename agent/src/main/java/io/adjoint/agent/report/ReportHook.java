@@ -1,6 +1,7 @@
 package io.adjoint.agent.report;
 
 import io.adjoint.agent.AdjointAgent;
+import io.adjoint.agent.host.Hooks;
 import io.adjoint.agent.link.Twins;
 import io.adjoint.internal.Ops;
 import io.adjoint.internal.Slot;
@@ -68,7 +69,12 @@ public final class ReportHook {
         final StringBuilder held = new StringBuilder();
     }
 
-    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    private static final ThreadLocal<State> STATE = new ThreadLocal<>() { // not a lambda: cheaper at start-up
+        @Override
+        protected State initialValue() {
+            return new State();
+        }
+    };
 
     public static synchronized void start(String file) {
         try {
@@ -83,6 +89,13 @@ public final class ReportHook {
     /** The prologue's test: reporting is on and this thread is not already inside a reported call. */
     public static boolean enabled() {
         return on && !STATE.get().busy;
+    }
+
+    /** The bootstrap of the report prologue's invokedynamic ({@link Hooks#bootstrap}). */
+    public static java.lang.invoke.CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type,
+                                                      String nameDesc) throws ReflectiveOperationException {
+        return Hooks.bootstrap(MethodHandles.lookup().findStatic(ReportHook.class, "call", MethodType.methodType(
+                Object.class, Class.class, String.class, Object.class, Object[].class)), caller, name, type, nameDesc);
     }
 
     /** The report prologue's hook; {@code nameDesc} is "name(desc)". Returns the method's value, boxed. */
