@@ -121,7 +121,14 @@ public final class Rules {
                 k++;
             }
         }
-        double y = (double) primal.invokeExact(x.clone());
+        double y;
+        int[] plain = io.adjoint.internal.Entry.plain(); // the primal runs as plain code (no twin)
+        plain[0]++;
+        try {
+            y = (double) primal.invokeExact(x.clone());
+        } finally {
+            plain[0]--;
+        }
         if (k == 0) {
             return Slot.passive(y);
         }

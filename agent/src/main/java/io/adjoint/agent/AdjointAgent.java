@@ -7,6 +7,8 @@ import java.lang.instrument.Instrumentation;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The agent's entry points and its shared state. Reached three ways: {@code -javaagent} ({@link #premain}),
@@ -19,11 +21,27 @@ public final class AdjointAgent {
     }
 
     private static volatile Instrumentation instrumentation;
-    private static volatile AgentOptions options = AgentOptions.fromSystemProperties();
+    /** Parsed when the agent is installed (or first asked for): a malformed system property fails there. */
+    private static volatile AgentOptions options;
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
 
+    /**
+     * {@code -javaagent}: a malformed option stops the JVM here, before the application's main, with one line
+     * naming the option and exit status {@value #BAD_OPTIONS} (an exception out of premain would make the JVM
+     * abort with a native fatal error instead).
+     */
     public static void premain(String args, Instrumentation inst) {
-        install(args, inst);
+        try {
+            install(args, inst);
+        } catch (IllegalArgumentException e) {
+            System.err.println("[adjoint] " + e.getMessage() + "; the JVM stops before the application starts");
+            System.err.flush();
+            Runtime.getRuntime().halt(BAD_OPTIONS);
+        }
     }
+
+    /** Exit status of a JVM stopped by a malformed agent option. */
+    public static final int BAD_OPTIONS = 2;
 
     public static void agentmain(String args, Instrumentation inst) {
         install(args, inst);
@@ -33,15 +51,14 @@ public final class AdjointAgent {
         if (instrumentation != null) {
             return;
         }
-        if (args != null && !args.isEmpty()) {
-            options = AgentOptions.parse(args);
-        }
+        options = AgentOptions.parse(args); // agent argument over system properties; throws if malformed
         instrumentation = inst;
         setUp(inst);
         verbose("agent installed");
     }
 
     private static void setUp(Instrumentation inst) {
+        AgentOptions options = options();
         if (!options.report().isEmpty()) {
             ReportHook.start(options.reportFile());
             warn("reporting gradients of " + String.join(";", options.report()) + " to "
@@ -70,14 +87,25 @@ public final class AdjointAgent {
                 try {
                     inst.retransformClasses(c);
                 } catch (Throwable e) {
-                    warn("cannot add prologues to " + c.getName() + ": " + e + "; it runs unchanged");
+                    warnClass(c.getName(), "cannot add prologues to " + c.getName() + ": " + why(e)
+                            + "; it runs unchanged");
                 }
             }
         }
     }
 
+    /** The options in force: those of the installed agent, else those of the system properties. */
     public static AgentOptions options() {
-        return options;
+        AgentOptions o = options;
+        if (o == null) {
+            synchronized (AdjointAgent.class) {
+                if (options == null) {
+                    options = AgentOptions.fromSystemProperties();
+                }
+                o = options;
+            }
+        }
+        return o;
     }
 
     /** The instrumentation, attaching the agent to this JVM first if nobody has. */
@@ -86,6 +114,7 @@ public final class AdjointAgent {
         if (inst == null) {
             synchronized (AdjointAgent.class) {
                 if (instrumentation == null) {
+                    options(); // a malformed adjoint.* system property fails here, before anything is attached
                     Instrumentation attached = SelfAttach.attach();
                     if (instrumentation == null) { // the attached agent may have run agentmain itself
                         instrumentation = attached;
@@ -101,11 +130,35 @@ public final class AdjointAgent {
 
     /** One line on stderr: something the user should know (a class left uninstrumented). */
     public static void warn(String message) {
-        System.err.println("[adjoint] " + message);
+        System.err.println("[adjoint] " + oneLine(message));
+    }
+
+    /**
+     * One line on stderr about a class, once: the first failure concerning a class is the one reported (its
+     * prologues and its twins may both fail for the same cause).
+     */
+    public static void warnClass(String className, String message) {
+        if (WARNED.add(className)) {
+            warn(message);
+        }
+    }
+
+    /** A throwable in one line: its class and the first line of its message (a VerifyError's is a page). */
+    public static String why(Throwable e) {
+        String m = e.getMessage();
+        if (m == null) {
+            return e.getClass().getName();
+        }
+        int nl = m.indexOf('\n');
+        return e.getClass().getName() + ": " + (nl < 0 ? m : m.substring(0, nl).strip() + " ...");
+    }
+
+    private static String oneLine(String s) {
+        return s.replaceAll("\\s*\\R\\s*", " ");
     }
 
     public static void verbose(String message) {
-        if (options.verbose()) {
+        if (options().verbose()) {
             System.err.println("[adjoint] " + message);
         }
     }

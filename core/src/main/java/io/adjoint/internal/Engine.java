@@ -17,22 +17,45 @@ public interface Engine {
     MethodHandle twinOf(Object function, String samName, String samDescriptor);
 
     static Engine get() {
-        return Holder.ENGINE;
+        Engine e = Holder.engine;
+        return e != null ? e : Holder.load();
     }
 
     final class Holder {
         private Holder() {
         }
 
-        static final Engine ENGINE = load();
+        private static volatile Engine engine;
 
-        private static Engine load() {
+        /**
+         * Loads the engine, which installs the agent. If that fails (attach refused, a malformed adjoint.*
+         * system property) the cause is thrown as it is, and the next call tries again.
+         */
+        private static synchronized Engine load() {
+            if (engine != null) {
+                return engine;
+            }
+            java.lang.reflect.Method instance;
             try {
-                return (Engine) Class.forName("io.adjoint.agent.TwinEngine").getMethod("instance").invoke(null);
+                instance = Class.forName("io.adjoint.agent.TwinEngine").getMethod("instance");
             } catch (ReflectiveOperationException | LinkageError e) {
                 throw new IllegalStateException("Adjoint's engine (io.adjoint.agent.TwinEngine) is not on the "
                         + "class path: use adjoint-agent.jar, which holds the API and the engine", e);
             }
+            try {
+                engine = (Engine) instance.invoke(null);
+            } catch (java.lang.reflect.InvocationTargetException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error r) {
+                    throw r;
+                }
+                throw new IllegalStateException("Adjoint's engine could not start", e.getCause());
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException("Adjoint's engine could not start", e);
+            }
+            return engine;
         }
     }
 }

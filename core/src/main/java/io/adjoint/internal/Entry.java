@@ -1,5 +1,8 @@
 package io.adjoint.internal;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MutableCallSite;
 import java.util.IdentityHashMap;
 
 /**
@@ -21,6 +24,17 @@ public final class Entry {
 
     /** True while at least one thread records. Read by every prologue: keep it a plain static field. */
     public static boolean ANY;
+
+    /**
+     * What prologues of class files of Java 7 or later test instead of {@link #ANY}: {@code ANY_CHECK.invokeExact()}.
+     * Until the first recording of this JVM its target is the constant false, which the JIT folds: a
+     * prologue then costs nothing at all in compiled code. The first recording switches it, once and for
+     * good, to reading {@link #ANY} (switching back and forth would deoptimize the application's code at
+     * every recording).
+     */
+    public static final MutableCallSite ANY_SITE = new MutableCallSite(MethodHandles.constant(boolean.class, false));
+    public static final MethodHandle ANY_CHECK = ANY_SITE.dynamicInvoker();
+    private static boolean anySwitched;
     private static int recordings;
     private static final Object LOCK = new Object();
 
@@ -49,16 +63,32 @@ public final class Entry {
 
     private static final class State {
         Frame frame;
+        /** Above 0 while a rule runs the original of the method it stands for: that code stays plain. */
+        final int[] plain = new int[1];
         final IdentityHashMap<Object, long[]> captures = new IdentityHashMap<>();
         Tape capturesTape;
     }
 
-    private static final ThreadLocal<State> STATE = ThreadLocal.withInitial(State::new);
+    private static final ThreadLocal<State> STATE = new ThreadLocal<>() { // not a lambda: cheaper at start-up
+        @Override
+        protected State initialValue() {
+            return new State();
+        }
+    };
 
     static void opened() {
         synchronized (LOCK) {
             recordings++;
             ANY = true;
+            if (!anySwitched) {
+                anySwitched = true;
+                try {
+                    ANY_SITE.setTarget(MethodHandles.lookup().findStaticGetter(Entry.class, "ANY", boolean.class));
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+                MutableCallSite.syncAll(new MutableCallSite[] {ANY_SITE});
+            }
         }
     }
 
@@ -76,9 +106,18 @@ public final class Entry {
         s.frame = null;
     }
 
-    /** The prologue's second test: this thread records. */
+    /** The prologue's second test: this thread records, and not inside a rule's primal ({@link #plain}). */
     public static boolean here() {
-        return Tape.current() != null;
+        return Tape.current() != null && STATE.get().plain[0] == 0;
+    }
+
+    /**
+     * This thread's counter of plain sections: a rule that calls the original method it stands for (a
+     * math-like library's own function, a user rule's primal) increments it around that call, so that the
+     * method's entry prologue does not run its twin: the rule gives the derivative, the original the value.
+     */
+    public static int[] plain() {
+        return STATE.get().plain;
     }
 
     /** Installs {@code f} for the next entered method; returns the frame to restore afterwards. */

@@ -133,7 +133,14 @@ public final class LibraryRules {
 
     private static long unaryWith(long x, Tape t, MethodHandle primal, double slope, double curvature)
             throws Throwable {
-        double y = (double) primal.invokeExact(t.primal(x));
+        double y;
+        int[] plain = Entry.plain();
+        plain[0]++;
+        try {
+            y = (double) primal.invokeExact(t.primal(x));
+        } finally {
+            plain[0]--;
+        }
         if (Slot.isPassive(x)) {
             return Slot.passive(y);
         }
@@ -157,7 +164,14 @@ public final class LibraryRules {
 
     static long powInt(long x, int n, Tape t, MethodHandle primal) throws Throwable {
         double v = t.primal(x);
-        double y = (double) primal.invokeExact(v, n);
+        double y;
+        int[] plain = Entry.plain();
+        plain[0]++;
+        try {
+            y = (double) primal.invokeExact(v, n);
+        } finally {
+            plain[0]--;
+        }
         if (Slot.isPassive(x)) {
             return Slot.passive(y);
         }
@@ -169,7 +183,14 @@ public final class LibraryRules {
     /** FastMath.log(base, x) = log(x) / log(base). */
     static long logBase(long base, long x, Tape t, MethodHandle primal) throws Throwable {
         double b = t.primal(base), v = t.primal(x);
-        double y = (double) primal.invokeExact(b, v);
+        double y;
+        int[] plain = Entry.plain();
+        plain[0]++;
+        try {
+            y = (double) primal.invokeExact(b, v);
+        } finally {
+            plain[0]--;
+        }
         boolean pb = Slot.isPassive(base), px = Slot.isPassive(x);
         if (pb && px) {
             return Slot.passive(y);
@@ -187,7 +208,14 @@ public final class LibraryRules {
     // ---- aliases: Math's derivative, the library's primal -----------------------------------------
 
     static long aliased1(long x, Tape t, MethodHandle mathRule, MethodHandle primal) throws Throwable {
-        double y = (double) primal.invokeExact(t.primal(x));
+        double y;
+        int[] plain = Entry.plain();
+        plain[0]++;
+        try {
+            y = (double) primal.invokeExact(t.primal(x));
+        } finally {
+            plain[0]--;
+        }
         long r = (long) mathRule.invokeExact(x, t);
         if (Slot.isActive(r)) {
             t.setValue(r, y);
@@ -197,7 +225,14 @@ public final class LibraryRules {
     }
 
     static long aliased2(long a, long b, Tape t, MethodHandle mathRule, MethodHandle primal) throws Throwable {
-        double y = (double) primal.invokeExact(t.primal(a), t.primal(b));
+        double y;
+        int[] plain = Entry.plain();
+        plain[0]++;
+        try {
+            y = (double) primal.invokeExact(t.primal(a), t.primal(b));
+        } finally {
+            plain[0]--;
+        }
         long r = (long) mathRule.invokeExact(a, b, t);
         if (Slot.isActive(r)) {
             t.setValue(r, y);

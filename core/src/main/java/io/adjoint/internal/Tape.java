@@ -376,6 +376,46 @@ public final class Tape {
         return g;
     }
 
+    /**
+     * A partial reverse sweep that leaves the recording intact: the derivatives of {@code output} with respect
+     * to the nodes {@code inputs}, sweeping only nodes {@code mark..output}. For a call recorded inside a larger
+     * recording: {@code mark} is the tape size before the call, whose inputs were recorded first as nodes of
+     * their own at or above {@code mark}; contributions to nodes below {@code mark} (the enclosing computation)
+     * are not followed. An input slot that is passive or below {@code mark} gets 0.
+     */
+    public double[] gradientSince(long output, long[] inputs, int mark) {
+        double[] g = new double[inputs.length];
+        if (!Slot.isActive(output) || Slot.node(output) < mark || Slot.node(output) >= nodes) {
+            return g;
+        }
+        int top = Slot.node(output);
+        double[] adj = new double[top - mark + 1];
+        adj[top - mark] = 1.0;
+        int p = args;
+        for (int i = nodes - 1; i > top; i--) {
+            p -= arity[i];
+        }
+        for (int i = top; i >= mark; i--) {
+            int k = arity[i];
+            p -= k;
+            double a = adj[i - mark];
+            if (a != 0.0) {
+                for (int j = p; j < p + k; j++) {
+                    int n = argNode[j];
+                    if (n >= mark) {
+                        adj[n - mark] += partial[j] * a;
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < inputs.length; i++) {
+            if (Slot.isActive(inputs[i]) && Slot.node(inputs[i]) >= mark && Slot.node(inputs[i]) <= top) {
+                g[i] = adj[Slot.node(inputs[i]) - mark];
+            }
+        }
+        return g;
+    }
+
     /** Reverse sweep with the adjoints already seeded in {@code adj[0..top]}. */
     void sweep(double[] adj, int top) {
         final byte[] arity = this.arity;

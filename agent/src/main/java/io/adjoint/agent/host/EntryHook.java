@@ -8,7 +8,10 @@ import io.adjoint.internal.Slot;
 import io.adjoint.internal.Tape;
 import org.objectweb.asm.Type;
 
+import java.lang.invoke.CallSite;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,7 +29,17 @@ public final class EntryHook {
         return Entry.here();
     }
 
+    /** The bootstrap of the entry prologue's invokedynamic ({@link Hooks#bootstrap}). */
+    public static CallSite bootstrap(MethodHandles.Lookup caller, String name, MethodType type, String nameDesc) {
+        return Hooks.bootstrap(CALL, caller, name, type, nameDesc);
+    }
+
+    private static final MethodHandle CALL = Hooks.call(EntryHook.class);
+
     public static Object call(Class<?> host, String nameDesc, Object receiver, Object[] args) throws Throwable {
+        if (!Entry.here()) {
+            return Hooks.NOT_ENTERED;
+        }
         Tape t = Tape.current();
         int paren = nameDesc.indexOf('(');
         String name = nameDesc.substring(0, paren), desc = nameDesc.substring(paren);

@@ -2,6 +2,7 @@ package io.adjoint.agent.host;
 
 import io.adjoint.agent.AdjointAgent;
 import io.adjoint.agent.AgentOptions;
+import io.adjoint.agent.TestHooks;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -12,6 +13,15 @@ import io.adjoint.agent.twin.ClassHierarchy;
 import io.adjoint.agent.twin.ConstructorBranches;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.BasicVerifier;
+import org.objectweb.asm.tree.analysis.Frame;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -19,7 +29,8 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.stream.Collectors;
+import java.util.HashMap;
+import java.util.HashSet;
 
 /**
  * The only change Adjoint makes to the application's own classes: a prologue at the start of each method.
@@ -28,7 +39,8 @@ import java.util.stream.Collectors;
  *       uninstrumented code (JDK callbacks, lambda proxies, reflection) runs the method's twin instead;</li>
  *   <li>the <b>report</b> prologue ({@link io.adjoint.agent.report.ReportHook}), only on {@code report=} methods.</li>
  * </ul>
- * A class that cannot be transformed stays exactly as it was, with one line on stderr.
+ * A class that cannot be transformed stays exactly as it was, with one line on stderr naming it and why; with
+ * {@code verify=true} (the default) that includes a class whose transformed bytes would fail verification.
  */
 public final class HostTransformer implements ClassFileTransformer {
     private static final String ENTRY_HOOK = "io/adjoint/agent/host/EntryHook";
@@ -36,12 +48,17 @@ public final class HostTransformer implements ClassFileTransformer {
     private final AgentOptions options;
     private final Map<String, Set<String>> reported; // internal class name -> method names
     private final Map<ClassLoader, Boolean> seesAdjoint = Collections.synchronizedMap(new WeakHashMap<>());
+    /** Prologue shapes whose code passed the check once ({@link #check}). */
+    private final Set<String> verifiedShapes = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public HostTransformer(AgentOptions options) {
         this.options = options;
-        this.reported = options.report().stream().collect(Collectors.groupingBy(
-                m -> m.substring(0, m.indexOf('#')).replace('.', '/'),
-                Collectors.mapping(m -> m.substring(m.indexOf('#') + 1), Collectors.toSet())));
+        this.reported = new HashMap<>(); // no lambdas on the start-up path: the first one costs tens of ms
+        for (String m : options.report()) {
+            String owner = m.substring(0, m.indexOf('#')).replace('.', '/');
+            reported.putIfAbsent(owner, new HashSet<>());
+            reported.get(owner).add(m.substring(m.indexOf('#') + 1));
+        }
     }
 
     /** Whether a loaded class is one this transformer would change (for retransformation after attach). */
@@ -59,13 +76,16 @@ public final class HostTransformer implements ClassFileTransformer {
 
     /** The prologues call io.adjoint classes: only touch classes whose loader resolves them to ours. */
     private boolean seesAdjoint(ClassLoader loader) {
-        return seesAdjoint.computeIfAbsent(loader, l -> {
+        Boolean sees = seesAdjoint.get(loader);
+        if (sees == null) {
             try {
-                return Class.forName(EntryHook.class.getName(), false, l) == EntryHook.class;
+                sees = Class.forName(EntryHook.class.getName(), false, loader) == EntryHook.class;
             } catch (ClassNotFoundException | LinkageError e) {
-                return false;
+                sees = false;
             }
-        });
+            seesAdjoint.put(loader, sees);
+        }
+        return sees;
     }
 
     @Override
@@ -74,28 +94,105 @@ public final class HostTransformer implements ClassFileTransformer {
         if (className == null || !wants(loader, className)) {
             return null;
         }
+        String name = className.replace('/', '.');
         try {
-            return addPrologues(bytes, className, loader);
+            TestHooks.failTransform(name);
+            String[] what = new String[1];
+            byte[] out = addPrologues(bytes, className, loader, what);
+            if (out == null) {
+                return null;
+            }
+            if (options.verify()) {
+                check(out, className, verifiedShapes);
+            }
+            dump(className, out);
+            AdjointAgent.verbose(what[0]);
+            return out;
         } catch (Throwable e) {
-            AdjointAgent.warn("cannot instrument " + className.replace('/', '.') + ": " + e + "; it runs unchanged");
+            // the JVM keeps the class file it passed in: the class runs exactly as without the agent
+            AdjointAgent.warnClass(name, "cannot instrument " + name + ": " + AdjointAgent.why(e) + "; it runs unchanged");
             return null;
         }
     }
 
-    byte[] addPrologues(byte[] bytes, String className, ClassLoader loader) {
+    /**
+     * What {@code verify=true} runs on every class file this transformer returns: it must parse, and its methods
+     * must pass ASM's {@link BasicVerifier} (operand stack and local types) with an operand stack that fits
+     * max_stack. A class file the JVM would reject must never reach it, or the class would fail to load: the
+     * application would break. A method that only got prologues is checked once per prologue <em>shape</em>
+     * (static or not, descriptor, class file features, which prologues, test hook): the rest of its code is
+     * the original, and the prologue's code depends on nothing else. Constructors given twin branches are
+     * always checked.
+     */
+    void check(byte[] classFile, String className, Set<String> verified) throws AnalyzerException {
+        ClassNode node = new ClassNode(Opcodes.ASM9);
+        new ClassReader(classFile).accept(node, ClassReader.SKIP_DEBUG);
+        Set<String> reportedHere = reported.getOrDefault(className, Set.of());
+        String classShape = (node.version & 0xFFFF) + (options.instruments(className.replace('/', '.')) ? "E" : "")
+                + (TestHooks.badBytecode(className.replace('/', '.')) ? "B" : "");
+        for (MethodNode m : node.methods) {
+            if (m.instructions.size() == 0) {
+                continue;
+            }
+            String shape = null;
+            if (!m.name.equals("<init>")) {
+                shape = classShape + ((m.access & Opcodes.ACC_STATIC) != 0 ? "S" : "V")
+                        + (reportedHere.contains(m.name) ? "R" : "") + m.desc;
+                if (verified.contains(shape)) {
+                    continue;
+                }
+            }
+            try {
+                Frame<BasicValue>[] frames = new Analyzer<>(new BasicVerifier()).analyze(node.name, m);
+                for (Frame<BasicValue> f : frames) { // the analyzer counts values; the JVM counts slots
+                    int slots = 0;
+                    for (int i = 0; f != null && i < f.getStackSize(); i++) {
+                        slots += f.getStack(i).getSize();
+                    }
+                    if (slots > m.maxStack) {
+                        throw new AnalyzerException(null, "operand stack of " + slots + " slots, max_stack "
+                                + m.maxStack);
+                    }
+                }
+            } catch (AnalyzerException e) {
+                throw new AnalyzerException(e.node, "the class with prologues fails verification in " + m.name
+                        + m.desc + ": " + e.getMessage(), e);
+            }
+            if (shape != null) {
+                verified.add(shape);
+            }
+        }
+    }
+
+    private void dump(String className, byte[] bytes) {
+        String dir = options.dumpDirectory();
+        if (dir == null) {
+            return;
+        }
+        Path file = Path.of(dir, className + ".class");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            AdjointAgent.warn("cannot dump " + file + ": " + e);
+        }
+    }
+
+    /** The class with prologues, or null to leave it as it is; {@code what[0]} says what was done (verbose). */
+    byte[] addPrologues(byte[] bytes, String className, ClassLoader loader, String[] what) {
         Set<String> reportedHere = reported.getOrDefault(className, Set.of());
         boolean entry = options.instruments(className.replace('/', '.'));
-        if (entry) {
-            ClassNode node = ConstructorBranches.read(bytes);
-            if (node.methods.stream().anyMatch(m -> m.name.equals("<init>") && ConstructorBranches.computes(m))) {
-                return withConstructorBranches(bytes, node, className, reportedHere, loader);
-            }
+        boolean broken = TestHooks.badBytecode(className.replace('/', '.'));
+        if (entry && ConstructorBranches.anyComputes(bytes)) {
+            return withConstructorBranches(bytes, ConstructorBranches.read(bytes), className, reportedHere, loader,
+                    broken, what);
         }
         ClassReader reader = new ClassReader(bytes);
         if ((reader.getAccess() & (Opcodes.ACC_ANNOTATION | Opcodes.ACC_MODULE)) != 0) {
             return null;
         }
-        boolean frames = (reader.readUnsignedShort(6) & 0xFFFF) >= Opcodes.V1_6;
+        int version = reader.readUnsignedShort(6) & 0xFFFF;
+        boolean frames = version >= Opcodes.V1_6, indy = version >= Opcodes.V1_7;
         ClassWriter writer = new ClassWriter(reader, 0);
         int[] count = {0};
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -116,20 +213,25 @@ public final class HostTransformer implements ClassFileTransformer {
                     public void visitCode() {
                         super.visitCode();
                         if (entry) {
-                            Prologue.write(mv, access, className, name, desc, frames, Prologue.ENTRY, "ANY", ENTRY_HOOK);
+                            Prologue.write(mv, access, className, name, desc, frames, indy, Prologue.ENTRY, "ANY",
+                                    false, ENTRY_HOOK);
                         }
                         if (report) {
-                            Prologue.write(mv, access, className, name, desc, frames, null, null, REPORT_HOOK);
+                            Prologue.write(mv, access, className, name, desc, frames, indy, null, null, true,
+                                    REPORT_HOOK);
+                        }
+                        if (broken) {
+                            mv.visitInsn(Opcodes.POP); // test hook: an operand stack underflow
                         }
                     }
 
                     @Override
                     public void visitMaxs(int maxStack, int maxLocals) {
-                        super.visitMaxs(Math.max(maxStack, Prologue.STACK), maxLocals);
+                        super.visitMaxs(Math.max(maxStack, Prologue.stack(access, desc)), maxLocals);
                     }
                 };
             }
-        }, ClassReader.EXPAND_FRAMES);
+        }, 0); // frames stay compressed: the prologue's own frames are "same" frames
         if (!reportedHere.isEmpty() && count[0] == 0) {
             AdjointAgent.warn("report=: " + className.replace('/', '.') + " has no method " + reportedHere
                     + " returning double");
@@ -137,7 +239,7 @@ public final class HostTransformer implements ClassFileTransformer {
         if (count[0] == 0) {
             return null;
         }
-        AdjointAgent.verbose("prologues added to " + count[0] + " method(s) of " + className.replace('/', '.'));
+        what[0] = "prologues added to " + count[0] + " method(s) of " + className.replace('/', '.');
         return writer.toByteArray();
     }
 
@@ -148,10 +250,10 @@ public final class HostTransformer implements ClassFileTransformer {
      * through invokedynamic), with JSR/RET subroutines inlined.
      */
     private byte[] withConstructorBranches(byte[] bytes, ClassNode node, String className, Set<String> reportedHere,
-                                           ClassLoader loader) {
+                                           ClassLoader loader, boolean broken, String[] what) {
         ClassHierarchy hierarchy = new ClassHierarchy(loader);
         ClassNode second = ConstructorBranches.read(bytes); // the same code again, with labels of its own
-        int count = 0;
+        int count = 0, constructors = 0;
         for (MethodNode m : node.methods) {
             if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
                 continue;
@@ -160,7 +262,7 @@ public final class HostTransformer implements ClassFileTransformer {
                 if (ConstructorBranches.computes(m)) {
                     ConstructorBranches.insert(className, node.sourceFile, m,
                             ConstructorBranches.constructor(second, m.desc), hierarchy);
-                    count++;
+                    constructors++;
                 }
                 continue;
             }
@@ -168,9 +270,14 @@ public final class HostTransformer implements ClassFileTransformer {
                 continue;
             }
             MethodNode prologue = new MethodNode(Opcodes.ASM9, m.access, m.name, m.desc, null, null);
-            Prologue.write(prologue, m.access, className, m.name, m.desc, false, Prologue.ENTRY, "ANY", ENTRY_HOOK);
+            Prologue.write(prologue, m.access, className, m.name, m.desc, false, true, Prologue.ENTRY, "ANY", false,
+                    ENTRY_HOOK);
             if (reportedHere.contains(m.name) && Type.getReturnType(m.desc).getSort() == Type.DOUBLE) {
-                Prologue.write(prologue, m.access, className, m.name, m.desc, false, null, null, REPORT_HOOK);
+                Prologue.write(prologue, m.access, className, m.name, m.desc, false, true, null, null, true,
+                        REPORT_HOOK);
+            }
+            if (broken) {
+                prologue.visitInsn(Opcodes.POP); // test hook: an operand stack underflow
             }
             m.instructions.insert(prologue.instructions);
             count++;
@@ -183,8 +290,8 @@ public final class HostTransformer implements ClassFileTransformer {
             }
         };
         node.accept(writer);
-        AdjointAgent.verbose("prologues and constructor branches added to " + count + " method(s) of "
-                + className.replace('/', '.'));
+        what[0] = "prologues added to " + count + " method(s) of " + className.replace('/', '.')
+                + " (and twin branches to " + constructors + " constructor(s))";
         return writer.toByteArray();
     }
 

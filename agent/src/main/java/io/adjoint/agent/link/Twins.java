@@ -1,6 +1,8 @@
 package io.adjoint.agent.link;
 
 import io.adjoint.agent.AdjointAgent;
+import io.adjoint.agent.TestHooks;
+import io.adjoint.agent.report.ReportHook;
 import io.adjoint.agent.twin.ClassHierarchy;
 import io.adjoint.agent.twin.TwinGenerator;
 import org.objectweb.asm.Type;
@@ -40,10 +42,25 @@ public final class Twins {
     };
 
     /**
-     * The twin of {@code host}'s method {@code name+desc} (declared there, not inherited), or null when
-     * the host cannot be instrumented or the method has no body.
+     * The twin of {@code host}'s method {@code name+desc} (declared there, not inherited) as twin code calls
+     * it, or null when the host cannot be instrumented or the method has no body. The twin of a
+     * {@code report=} method comes wrapped so that it reports itself when called inside a reported call
+     * ({@link ReportHook#nested}).
      */
     public static MethodHandle handle(Class<?> host, String name, String desc) {
+        Linked linked = COMPANIONS.get(host);
+        if (!linked.names.containsKey(name + desc)) {
+            return null;
+        }
+        if (!desc.endsWith(")D") || !AdjointAgent.options().reports(host.getName(), name)) {
+            return twin(host, name, desc);
+        }
+        return linked.handles.computeIfAbsent("reported " + name + desc, k -> ReportHook.nested(
+                twin(host, name, desc), host, name, desc, isStatic(host, name, desc)));
+    }
+
+    /** The twin itself, never wrapped; null as for {@link #handle}. */
+    public static MethodHandle twin(Class<?> host, String name, String desc) {
         Linked linked = COMPANIONS.get(host);
         String twinName = linked.names.get(name + desc);
         if (twinName == null) {
@@ -84,9 +101,10 @@ public final class Twins {
         }
         String internalName = Type.getInternalName(host);
         try {
+            TestHooks.failTwin(host.getName());
             byte[] bytes = new ClassHierarchy(host.getClassLoader()).bytes(internalName);
             if (bytes == null) {
-                AdjointAgent.warn("cannot instrument " + host.getName() + ": its class file is not readable "
+                AdjointAgent.warnClass(host.getName(), "cannot instrument " + host.getName() + ": its class file is not readable "
                         + "through its class loader; calls into it are treated as opaque");
                 return NONE;
             }
@@ -95,10 +113,10 @@ public final class Twins {
             MethodHandles.Lookup hostLookup = HostLookup.of(host);
             MethodHandles.Lookup twinLookup = hostLookup.defineHiddenClass(companion.bytes(), true,
                     MethodHandles.Lookup.ClassOption.NESTMATE);
-            AdjointAgent.verbose("instrumented " + host.getName() + " (" + companion.twinNames().size() + " twins)");
+            AdjointAgent.verbose("twins generated for " + companion.twinNames().size() + " method(s) of " + host.getName());
             return new Linked(twinLookup, companion.twinNames(), new ConcurrentHashMap<>());
         } catch (Throwable e) {
-            AdjointAgent.warn("cannot instrument " + host.getName() + ": " + e
+            AdjointAgent.warnClass(host.getName(), "cannot instrument " + host.getName() + ": " + AdjointAgent.why(e)
                     + "; calls into it are treated as opaque");
             return NONE;
         }

@@ -49,6 +49,32 @@ public final class ConstructorBranches {
         return node;
     }
 
+    /**
+     * Whether some constructor of the class computes ({@link #computes}): a quick scan of the constructors
+     * alone, for the common case where none does and the class needs prologues only.
+     */
+    public static boolean anyComputes(byte[] bytes) {
+        java.util.List<MethodNode> ctors = new java.util.ArrayList<>(2);
+        new ClassReader(bytes).accept(new org.objectweb.asm.ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.MethodVisitor visitMethod(int access, String name, String desc, String sig,
+                                                               String[] exceptions) {
+                if (!name.equals("<init>")) {
+                    return null;
+                }
+                MethodNode m = new MethodNode(Opcodes.ASM9, access, name, desc, sig, exceptions);
+                ctors.add(m);
+                return m;
+            }
+        }, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+        for (MethodNode m : ctors) {
+            if (computes(m)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a constructor computes anything a derivative could flow through. */
     public static boolean computes(MethodNode ctor) {
         if (TwinGenerator.mentionsReals(ctor.desc)) {
