@@ -40,13 +40,25 @@ public final class ReportCheck {
         String method = (String) call.get("method");
         String desc = (String) call.get("descriptor");
         List<?> args = (List<?>) call.get("args");
-        System.out.printf("%n%s%s  value = %s%n", method, shortArgs(args), call.get("value"));
+        Object depth = call.get("depth");
+        String nested = depth instanceof Double d && d > 0 ? "  (nested, depth " + d.intValue() + ")" : "";
+        if (call.containsKey("exception")) {
+            System.out.printf("%n%s%s  threw %s%s%n", method, shortArgs(args), call.get("exception"), nested);
+            return 0;
+        }
+        System.out.printf("%n%s%s  value = %s%s%n", method, shortArgs(args), call.get("value"), nested);
         if (call.containsKey("error")) {
             System.out.println("  no gradient: " + call.get("error"));
             return 0;
         }
         List<?> gradient = (List<?>) call.get("gradient");
-        Method m = find(method, desc);
+        Method m;
+        try {
+            m = find(method, desc);
+        } catch (IllegalArgumentException | ClassNotFoundException e) {
+            System.out.println("  gradient " + gradient + "; no finite differences: " + e.getMessage());
+            return 0;
+        }
         Object[] real = new Object[args.size()];
         Class<?>[] params = m.getParameterTypes();
         for (int i = 0; i < real.length; i++) {

@@ -2,6 +2,7 @@ package io.adjoint.it.host;
 
 import io.adjoint.it.host.Report.Call;
 import io.adjoint.it.thirdparty.Cases;
+import io.adjoint.it.thirdparty.CommonsMathDriver;
 import io.adjoint.it.thirdparty.Driver;
 import org.hipparchus.analysis.differentiation.DSFactory;
 import org.hipparchus.analysis.differentiation.UnivariateDifferentiableFunction;
@@ -27,18 +28,23 @@ import static org.junit.jupiter.api.Assertions.fail;
  * Maven Central), its own methods reported: {@code value(double)} of 30 classes of
  * org.hipparchus.analysis.function, {@code Gamma.logGamma} and {@code Erf.erf}. Each gradient is checked
  * against the library's own analytic derivative ({@code value(DerivativeStructure)}), logGamma against
- * {@code Gamma.digamma}, erf against 2/sqrt(pi) exp(-x^2).
+ * {@code Gamma.digamma}, erf against 2/sqrt(pi) exp(-x^2). The same for commons-math3 3.6.1, whose Java 5
+ * class files get the prologues' older form.
  */
 class HipparchusTest {
     static final double REL = 1e-12;
 
     static String hipparchusJar() {
+        return jar("hipparchus-core");
+    }
+
+    static String jar(String artifact) {
         for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (e.contains("hipparchus-core")) {
+            if (e.contains(artifact)) {
                 return e;
             }
         }
-        throw new AssertionError("hipparchus-core on the test class path");
+        throw new AssertionError(artifact + " on the test class path");
     }
 
     /** digamma at Cases.LOG_GAMMA to 30 significant digits (mpmath.digamma, mp.dps = 30). */
@@ -127,5 +133,54 @@ class HipparchusTest {
         }
         System.out.println("[adjoint-it] hipparchus: " + top.size() + " calls of " + methods.size()
                 + " methods, " + (calls.size() - top.size()) + " nested lines; " + Arrays.asList(c.dir));
+    }
+
+    /** commons-math3 3.6.1: Java 5 class files, so the prologues without invokedynamic or frames. */
+    @Test
+    void commonsMath3ReportedAgainstItsOwnDerivatives() throws Exception {
+        List<String> methods = new ArrayList<>();
+        for (var f : CommonsMathDriver.FUNCTIONS) {
+            methods.add(f.get().getClass().getName() + "#value");
+        }
+        methods.add("org.apache.commons.math3.special.Gamma#logGamma");
+        methods.add("org.apache.commons.math3.special.Erf#erf");
+        String cp = jar("commons-math3");
+        Child plain = Child.java().classPath(cp).run(CommonsMathDriver.class.getName());
+        assertEquals(0, plain.exit, plain.describe());
+        Child c = Child.java().classPath(cp).agent("verbose,report=" + String.join(";", methods) + ",out=cm.jsonl")
+                .run(CommonsMathDriver.class.getName());
+        assertEquals(0, c.exit, c.describe());
+        assertEquals(plain.out, c.out, "the program's output with and without the agent");
+        assertTrue(c.err.contains("prologues added to 4 method(s) of org.apache.commons.math3.analysis.function.Sin"),
+                c.err);
+        List<Call> top = Report.read(c.dir.resolve("cm.jsonl")).stream().filter(l -> l.depth() == 0)
+                .collect(Collectors.toList());
+        int k = 0;
+        for (var s : CommonsMathDriver.FUNCTIONS) {
+            var f = s.get();
+            for (double x : CommonsMathDriver.XS) {
+                Call call = top.get(k++);
+                assertEquals(f.getClass().getName() + "#value", call.method(), call.text());
+                assertEquals(List.of(x), call.args());
+                assertEquals(f.value(x), call.value(), 0.0, call.text());
+                assertTrue(call.gradient() != null, call.text());
+                close(f.value(new org.apache.commons.math3.analysis.differentiation.DerivativeStructure(1, 1, 0, x))
+                        .getPartialDerivative(1), call.gradient()[0], call.text());
+            }
+        }
+        for (int i = 0; i < CommonsMathDriver.LOG_GAMMA.length; i++) {
+            Call call = top.get(k++);
+            assertEquals("org.apache.commons.math3.special.Gamma#logGamma", call.method(), call.text());
+            assertEquals(org.apache.commons.math3.special.Gamma.logGamma(CommonsMathDriver.LOG_GAMMA[i]), call.value(),
+                    0.0);
+            close(DIGAMMA[i], call.gradient()[0], call.text() + " against digamma to 30 digits");
+        }
+        for (double x : CommonsMathDriver.ERF) {
+            Call call = top.get(k++);
+            assertEquals("org.apache.commons.math3.special.Erf#erf", call.method(), call.text());
+            assertEquals(org.apache.commons.math3.special.Erf.erf(x), call.value(), 0.0);
+            close(2 / Math.sqrt(Math.PI) * Math.exp(-x * x), call.gradient()[0], call.text());
+        }
+        assertEquals(k, top.size(), "one line per call");
     }
 }
