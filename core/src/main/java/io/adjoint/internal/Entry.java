@@ -49,6 +49,8 @@ public final class Entry {
 
     private static final class State {
         Frame frame;
+        /** True while a rule runs a library method's own code for its value: that run is plain Java. */
+        boolean suspended;
         final IdentityHashMap<Object, long[]> captures = new IdentityHashMap<>();
         Tape capturesTape;
     }
@@ -79,6 +81,29 @@ public final class Entry {
     /** The prologue's second test: this thread records. */
     public static boolean here() {
         return Tape.current() != null;
+    }
+
+    /**
+     * From here until {@link #resume}, methods of the application run as they are (their prologues do not enter
+     * twins): for a rule computing its value with the library's own method (FastMath.sin under the sin rule, a
+     * user rule's method), whose derivative the rule gives. Entering the twin there would record nothing useful
+     * and could refuse loudly what the rule exists to handle (FastMath.abs is a bit trick). Returns the state
+     * to restore.
+     */
+    public static boolean suspend() {
+        State s = STATE.get();
+        boolean previous = s.suspended;
+        s.suspended = true;
+        return previous;
+    }
+
+    public static void resume(boolean previous) {
+        STATE.get().suspended = previous;
+    }
+
+    /** Whether prologues must leave this thread's calls alone (see {@link #suspend}). */
+    public static boolean suspended() {
+        return STATE.get().suspended;
     }
 
     /** Installs {@code f} for the next entered method; returns the frame to restore afterwards. */

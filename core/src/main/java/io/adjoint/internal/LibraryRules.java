@@ -107,6 +107,35 @@ public final class LibraryRules {
         }
     }
 
+    // ---- the library's own method, run as plain Java for the value (see Entry.suspend) --------------
+
+    private static double plain(MethodHandle primal, double x) throws Throwable {
+        boolean previous = Entry.suspend();
+        try {
+            return (double) primal.invokeExact(x);
+        } finally {
+            Entry.resume(previous);
+        }
+    }
+
+    private static double plain(MethodHandle primal, double x, int n) throws Throwable {
+        boolean previous = Entry.suspend();
+        try {
+            return (double) primal.invokeExact(x, n);
+        } finally {
+            Entry.resume(previous);
+        }
+    }
+
+    private static double plain(MethodHandle primal, double a, double b) throws Throwable {
+        boolean previous = Entry.suspend();
+        try {
+            return (double) primal.invokeExact(a, b);
+        } finally {
+            Entry.resume(previous);
+        }
+    }
+
     // ---- FastMath functions that Math does not have ----------------------------------------------
 
     private static MethodHandle extraRow(String name, String desc) {
@@ -132,7 +161,7 @@ public final class LibraryRules {
 
     private static long unaryWith(long x, Tape t, MethodHandle primal, double slope, double curvature)
             throws Throwable {
-        double y = (double) primal.invokeExact(t.primal(x));
+        double y = plain(primal, t.primal(x));
         if (Slot.isPassive(x)) {
             return Slot.passive(y);
         }
@@ -156,7 +185,7 @@ public final class LibraryRules {
 
     static long powInt(long x, int n, Tape t, MethodHandle primal) throws Throwable {
         double v = t.primal(x);
-        double y = (double) primal.invokeExact(v, n);
+        double y = plain(primal, v, n);
         if (Slot.isPassive(x)) {
             return Slot.passive(y);
         }
@@ -168,7 +197,7 @@ public final class LibraryRules {
     /** FastMath.log(base, x) = log(x) / log(base). */
     static long logBase(long base, long x, Tape t, MethodHandle primal) throws Throwable {
         double b = t.primal(base), v = t.primal(x);
-        double y = (double) primal.invokeExact(b, v);
+        double y = plain(primal, b, v);
         boolean pb = Slot.isPassive(base), px = Slot.isPassive(x);
         if (pb && px) {
             return Slot.passive(y);
@@ -186,7 +215,7 @@ public final class LibraryRules {
     // ---- aliases: Math's derivative, the library's primal -----------------------------------------
 
     static long aliased1(long x, Tape t, MethodHandle mathRule, MethodHandle primal) throws Throwable {
-        double y = (double) primal.invokeExact(t.primal(x));
+        double y = plain(primal, t.primal(x));
         long r = (long) mathRule.invokeExact(x, t);
         if (Slot.isActive(r)) {
             t.setValue(r, y);
@@ -196,7 +225,7 @@ public final class LibraryRules {
     }
 
     static long aliased2(long a, long b, Tape t, MethodHandle mathRule, MethodHandle primal) throws Throwable {
-        double y = (double) primal.invokeExact(t.primal(a), t.primal(b));
+        double y = plain(primal, t.primal(a), t.primal(b));
         long r = (long) mathRule.invokeExact(a, b, t);
         if (Slot.isActive(r)) {
             t.setValue(r, y);

@@ -30,7 +30,7 @@ public final class EntryHook {
         Tape t = Tape.current();
         int paren = nameDesc.indexOf('(');
         String name = nameDesc.substring(0, paren), desc = nameDesc.substring(paren);
-        MethodHandle twin = t == null ? null : Twins.handle(host, name, desc);
+        MethodHandle twin = t == null || Entry.suspended() ? null : Twins.handle(host, name, desc);
         if (twin == null) {
             return Hooks.NOT_ENTERED;
         }
