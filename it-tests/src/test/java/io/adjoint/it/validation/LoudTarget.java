@@ -35,6 +35,18 @@ final class LoudTarget {
         return (bits & 0xFFFFFFFFFFFFFL) * 0x1p-52; // LOUD mantissa
     }
 
+    /** Bits of an active value taken for hashing, then an unrelated constant made from bits: refused all the same. */
+    static double bitsThenUnrelated(double[] x) {
+        long hash = Double.doubleToLongBits(x[0]) * 31;
+        double one = Double.longBitsToDouble(0x3FF0000000000000L); // LOUD bitsThenUnrelated
+        return (hash != 0 ? one : 2) * x[0];
+    }
+
+    /** A value round-tripped through its decimal text. */
+    static double throughText(double[] x) {
+        return Double.parseDouble(String.valueOf(x[0] * 2)) * x[1];
+    }
+
     /** A JDK stream over an array of active values. */
     static double stream(double[] x) {
         return Arrays.stream(x).map(v -> v * v).sum(); // LOUD stream
