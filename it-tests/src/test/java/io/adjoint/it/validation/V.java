@@ -104,8 +104,8 @@ final class V {
 
     /**
      * The loud cases: reverse and forward mode both throw {@link NotDifferentiableException} whose message names
-     * {@code callee} and the caller's source line, the line of {@code file} (in this package) ending with
-     * {@code // LOUD tag}. Returns the reverse-mode exception.
+     * {@code callee} and the caller's class, method and source line: method {@code tag} of the class in {@code file}
+     * (in this package), at the line ending with {@code // LOUD tag}. Returns the reverse-mode exception.
      */
     static NotDifferentiableException loud(String what, ScalarFunction f, double[] x, String callee, String file,
                                            String tag) {
@@ -117,9 +117,10 @@ final class V {
         for (NotDifferentiableException ex : new NotDifferentiableException[] {e, e2}) {
             String m = ex.getMessage();
             assertTrue(m.contains(callee), what + ": the message should name the callee " + callee + ": " + m);
-            if (file != null) {
-                String at = file + ":" + line(file, tag) + ")";
-                assertTrue(m.contains(at), what + ": the message should name the caller's line " + at + ": " + m);
+            if (file != null) { // the tag is the calling method's name: "pkg.Class.method(File.java:line)"
+                String at = V.class.getPackageName() + "." + file.replace(".java", "") + "." + tag + "(" + file + ":"
+                        + line(file, tag) + ")";
+                assertTrue(m.contains(at), what + ": the message should name the caller " + at + ": " + m);
             }
         }
         return e;
