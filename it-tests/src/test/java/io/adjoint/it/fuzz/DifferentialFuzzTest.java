@@ -3,6 +3,10 @@ package io.adjoint.it.fuzz;
 import io.adjoint.Gradients;
 import io.adjoint.ScalarFunction;
 import io.adjoint.ValueAndGradient;
+import io.adjoint.internal.Engine;
+import io.adjoint.internal.Ops;
+import io.adjoint.internal.Slot;
+import io.adjoint.internal.Tape;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +17,10 @@ import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -34,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * <ol>
  *   <li>reverse mode ({@link Gradients#of}) and forward mode ({@link Gradients#forward}) record the value the plain
  *       program computes, bit for bit;</li>
- *   <li>forward equals reverse, to {@link #MODES};</li>
+ *   <li>forward equals reverse, to {@link #MODES} times the sum of the magnitudes of the terms summed;</li>
  *   <li>both equal Richardson-extrapolated central differences of the plain program, to {@link #FD_REL}, for each
  *       coordinate along which the program takes the same path (its trace of comparisons and kinks) at all the
  *       points the differences use; other coordinates are counted as skipped, not compared.</li>
@@ -51,12 +59,12 @@ class DifferentialFuzzTest {
 
     /**
      * Forward against reverse: the same recorded partials summed in another order (tangents forwards, adjoints
-     * backwards), so they differ by rounding in those sums: about n eps times the sum of the magnitudes of the
-     * products summed, which exceeds the largest gradient entry (our scale) where terms cancel. Over the default
-     * run the worst ratio seen is 4e-13 (a gradient that is a difference of terms ten times its size); 1e-10
-     * keeps a margin for programs with deeper cancellation while staying four orders below the FD comparison.
+     * backwards). Each result is a sum over the paths of the recording of products of partials, so the two differ
+     * by rounding bounded by (path length + number of terms) eps times A_i, the sum of the magnitudes of those
+     * products ({@link #absoluteGradient}): the scale that matters where terms cancel (a gradient of 1e-10 made of
+     * terms of 0.1 that cancel differs between the modes by eps * 0.1, relatively 1e-7). 1e-12 A_i is ~4500 eps.
      */
-    static final double MODES = 1e-10;
+    static final double MODES = 1e-12;
     /**
      * Central differences at h, h/2, h/4 with two Richardson steps: truncation O(h^6 f^(7)). The estimate is accepted
      * only once it has settled (the last two extrapolation levels agree to {@link #SETTLED}), trying h = 1e-3, 1e-4,
@@ -66,8 +74,12 @@ class DifferentialFuzzTest {
      */
     static final double FD_REL = 1e-6;
     static final double SETTLED = 1e-7;
-    /** Rounding in the differences: each difference of f carries ~eps |f|; divided by 2h, extrapolated: < 1e-15 |f| / h. */
-    static final double ROUNDING = 1e-15;
+    /**
+     * Rounding in the differences: each evaluation of a generated program (up to a few hundred operations on values
+     * about as large as f) carries an error up to ~1e-13 max(|f|, 1); the extrapolated central difference combines
+     * six of them with weights summing to ~7 / h: 1e-12 max(|f|, 1) / h.
+     */
+    static final double ROUNDING = 1e-12;
     /** Programs whose value leaves [-1e6, 1e6] at a test point are rejected (overflowing compositions). */
     private static final double MAX_VALUE = 1e6;
 
@@ -123,7 +135,7 @@ class DifferentialFuzzTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         System.out.printf("[adjoint-fuzz] execution=%s seed=%d programs=%d (rejected %d) points=%d fd-compared=%d "
-                        + "fd-skipped: at kinks %d, unsettled %d; worst |fwd-rev|/scale=%.2e (%s) worst fd error/bound=%.2e (%s) "
+                        + "fd-skipped: at kinks %d, unsettled %d; worst |fwd-rev|/bound=%.2e (%s) worst fd error/bound=%.2e (%s) "
                         + "time=%.1fs of which javac %.1fs (%.0f programs/s)%n", System.getProperty("adjoint.it.execution"), seed,
                 stats.programs, stats.rejected, stats.points, stats.fdCompared, stats.fdKinks, stats.fdUnresolved, stats.worstModes,
                 stats.worstModesAt, stats.worstFd, stats.worstFdAt, seconds, stats.compileNanos / 1e9, stats.programs / seconds);
@@ -212,22 +224,22 @@ class DifferentialFuzzTest {
             return "forward mode recorded the value " + fwd.value() + ", the program computes " + value;
         }
         double[] g = rev.gradient(), h = fwd.gradient();
-        double big = 0;
         for (double v : g) {
             if (!Double.isFinite(v)) {
                 return "reverse gradient not finite: " + Arrays.toString(g);
             }
-            big = Math.max(big, Math.abs(v));
         }
+        double[] terms = absoluteGradient(f, x);
         for (int i = 0; i < g.length; i++) {
             double err = Math.abs(h[i] - g[i]);
-            double bound = MODES * Math.max(big, Double.MIN_NORMAL);
-            if (err / Math.max(big, Double.MIN_NORMAL) > stats.worstModes) {
-                stats.worstModes = err / Math.max(big, Double.MIN_NORMAL);
+            double bound = MODES * terms[i];
+            if (err > 0 && err / bound > stats.worstModes) {
+                stats.worstModes = err / bound;
                 stats.worstModesAt = stats.current + " x=" + Arrays.toString(x);
             }
             if (!(err <= bound)) {
-                return "forward " + Arrays.toString(h) + " != reverse " + Arrays.toString(g) + " at [" + i + "]";
+                return "forward " + Arrays.toString(h) + " != reverse " + Arrays.toString(g) + " at [" + i + "] "
+                        + "(sums of magnitudes of the terms " + Arrays.toString(terms) + ")";
             }
         }
         double[] fd = new double[x.length], step = new double[x.length];
@@ -250,7 +262,7 @@ class DifferentialFuzzTest {
             }
             stats.fdCompared++;
             double bound = FD_REL * Math.max(Math.abs(fd[i]), 1e-3 * fdBig)
-                    + ROUNDING * Math.max(Math.abs(value), 1) / step[i];
+                    + ROUNDING * Math.max(Math.abs(value), 1) / step[i] + MODES * terms[i]; // FD's and AD's rounding
             double err = Math.abs(g[i] - fd[i]);
             if (err / bound > stats.worstFd) {
                 stats.worstFd = err / bound;
@@ -262,6 +274,74 @@ class DifferentialFuzzTest {
             }
         }
         return null;
+    }
+
+    // ---- the scale of the terms summed into each gradient entry --------------------------------------
+
+    private static final MethodType TWIN = MethodType.methodType(long.class, double[].class, Tape.class);
+    private static final Field NODES, ARGS, ARITY, ARG_NODE, PARTIAL;
+    private static final Method NODE;
+
+    static {
+        try {
+            NODES = field("nodes");
+            ARGS = field("args");
+            ARITY = field("arity");
+            ARG_NODE = field("argNode");
+            PARTIAL = field("partial");
+            NODE = Slot.class.getDeclaredMethod("node", long.class);
+            NODE.setAccessible(true);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static Field field(String name) throws NoSuchFieldException {
+        Field f = Tape.class.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+
+    /**
+     * A_i = sum over the paths from input i to the result of |product of the partials along the path|: the reverse
+     * sweep of the same recording with every partial replaced by its magnitude (reads the tape's arrays, which are
+     * internal: this test knows the layout of io.adjoint.internal.Tape).
+     */
+    static double[] absoluteGradient(ScalarFunction f, double[] x) {
+        MethodHandle twin = Engine.get().twinOf(f, "apply", "([D)D").asType(TWIN);
+        Tape t = Tape.open();
+        try {
+            double[] xs = x.clone();
+            Ops.seed(xs, t);
+            long r = (long) twin.invokeExact(xs, t);
+            double[] a = new double[x.length];
+            if (!Slot.isActive(r)) {
+                return a;
+            }
+            int nodes = NODES.getInt(t), p = ARGS.getInt(t), top = (int) NODE.invoke(null, r);
+            byte[] arity = (byte[]) ARITY.get(t);
+            int[] argNode = (int[]) ARG_NODE.get(t);
+            double[] partial = (double[]) PARTIAL.get(t);
+            double[] adj = new double[nodes];
+            adj[top] = 1;
+            for (int i = nodes - 1; i > top; i--) {
+                p -= arity[i];
+            }
+            for (int i = top; i >= 0; i--) {
+                p -= arity[i];
+                if (adj[i] != 0) {
+                    for (int j = p; j < p + arity[i]; j++) {
+                        adj[argNode[j]] += Math.abs(partial[j]) * adj[i];
+                    }
+                }
+            }
+            System.arraycopy(adj, 0, a, 0, Math.min(x.length, top + 1));
+            return a;
+        } catch (Throwable e) {
+            throw new IllegalStateException("absolute sweep", e);
+        } finally {
+            t.close();
+        }
     }
 
     private static final int SMOOTH = 0, KINK = 1, UNSETTLED = 2;
