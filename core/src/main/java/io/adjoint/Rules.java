@@ -1,5 +1,6 @@
 package io.adjoint;
 
+import io.adjoint.internal.Entry;
 import io.adjoint.internal.LibraryRules;
 import io.adjoint.internal.Primitives;
 import io.adjoint.internal.Slot;
@@ -122,17 +123,19 @@ public final class Rules {
             }
         }
         double y;
-        int[] plain = io.adjoint.internal.Entry.plain(); // the primal runs as plain code (no twin)
-        plain[0]++;
+        double[] g = null;
+        boolean previous = Entry.suspend(); // the method and the partials run as plain Java, not as twins
         try {
             y = (double) primal.invokeExact(x.clone());
+            if (k > 0) {
+                g = partials.at(x.clone(), y);
+            }
         } finally {
-            plain[0]--;
+            Entry.resume(previous);
         }
         if (k == 0) {
             return Slot.passive(y);
         }
-        double[] g = partials.at(x.clone(), y);
         if (g == null || g.length != n) {
             throw new IllegalStateException("the rule for " + method + " returned " + (g == null ? "null" : g.length
                     + " partials") + " for " + n + " arguments");

@@ -3,6 +3,8 @@ package io.adjoint.agent;
 import io.adjoint.agent.link.Linker;
 import io.adjoint.agent.link.Twins;
 import io.adjoint.internal.Engine;
+import io.adjoint.internal.LibraryRules;
+import io.adjoint.internal.Primitives;
 import io.adjoint.internal.Slot;
 import org.objectweb.asm.Type;
 
@@ -65,9 +67,20 @@ public final class TwinEngine implements Engine {
             Object a = lambda.getCapturedArg(i);
             captured[i] = a instanceof Double d ? (Object) Slot.passive(d) : a; // captured doubles are constants
         }
+        int kind = lambda.getImplMethodKind();
+        if (kind == MethodHandleInfo.REF_invokeStatic && captured.length == 0) {
+            // the function is itself a method with a derivative rule (Math::sin, FastMath::log, a user rule):
+            // the rule, as at any call site; the method's own bytecode may be bit tricks no tape can follow
+            MethodHandle rule = Primitives.lookup(lambda.getImplClass(), name, desc);
+            if (rule == null) {
+                rule = LibraryRules.link(lambda.getImplClass(), name, desc, loader);
+            }
+            if (rule != null) {
+                return rule;
+            }
+        }
         try {
             Class<?> implClass = Class.forName(implClassName, false, loader);
-            int kind = lambda.getImplMethodKind();
             if ((kind == MethodHandleInfo.REF_invokeVirtual || kind == MethodHandleInfo.REF_invokeInterface)
                     && captured.length > 0 && captured[0] != null) {
                 implClass = implementation(captured[0].getClass(), name, desc); // bound receiver: dispatch

@@ -63,8 +63,8 @@ public final class Entry {
 
     private static final class State {
         Frame frame;
-        /** Above 0 while a rule runs the original of the method it stands for: that code stays plain. */
-        final int[] plain = new int[1];
+        /** True while a rule runs a library method's own code for its value: that run is plain Java. */
+        boolean suspended;
         final IdentityHashMap<Object, long[]> captures = new IdentityHashMap<>();
         Tape capturesTape;
     }
@@ -106,18 +106,32 @@ public final class Entry {
         s.frame = null;
     }
 
-    /** The prologue's second test: this thread records, and not inside a rule's primal ({@link #plain}). */
+    /** The prologue's second test: this thread records, and is not inside a rule's primal ({@link #suspend}). */
     public static boolean here() {
-        return Tape.current() != null && STATE.get().plain[0] == 0;
+        return Tape.current() != null && !STATE.get().suspended;
     }
 
     /**
-     * This thread's counter of plain sections: a rule that calls the original method it stands for (a
-     * math-like library's own function, a user rule's primal) increments it around that call, so that the
-     * method's entry prologue does not run its twin: the rule gives the derivative, the original the value.
+     * From here until {@link #resume}, methods of the application run as they are (their prologues do not enter
+     * twins): for a rule computing its value with the library's own method (FastMath.sin under the sin rule, a
+     * user rule's method), whose derivative the rule gives. Entering the twin there would record nothing useful
+     * and could refuse loudly what the rule exists to handle (FastMath.abs is a bit trick). Returns the state
+     * to restore.
      */
-    public static int[] plain() {
-        return STATE.get().plain;
+    public static boolean suspend() {
+        State s = STATE.get();
+        boolean previous = s.suspended;
+        s.suspended = true;
+        return previous;
+    }
+
+    public static void resume(boolean previous) {
+        STATE.get().suspended = previous;
+    }
+
+    /** Whether prologues must leave this thread's calls alone (see {@link #suspend}). */
+    public static boolean suspended() {
+        return STATE.get().suspended;
     }
 
     /** Installs {@code f} for the next entered method; returns the frame to restore afterwards. */

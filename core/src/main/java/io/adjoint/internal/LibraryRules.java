@@ -108,6 +108,35 @@ public final class LibraryRules {
         }
     }
 
+    // ---- the library's own method, run as plain Java for the value (see Entry.suspend) --------------
+
+    private static double plain(MethodHandle primal, double x) throws Throwable {
+        boolean previous = Entry.suspend();
+        try {
+            return (double) primal.invokeExact(x);
+        } finally {
+            Entry.resume(previous);
+        }
+    }
+
+    private static double plain(MethodHandle primal, double x, int n) throws Throwable {
+        boolean previous = Entry.suspend();
+        try {
+            return (double) primal.invokeExact(x, n);
+        } finally {
+            Entry.resume(previous);
+        }
+    }
+
+    private static double plain(MethodHandle primal, double a, double b) throws Throwable {
+        boolean previous = Entry.suspend();
+        try {
+            return (double) primal.invokeExact(a, b);
+        } finally {
+            Entry.resume(previous);
+        }
+    }
+
     // ---- FastMath functions that Math does not have ----------------------------------------------
 
     private static MethodHandle extraRow(String name, String desc) {
@@ -133,14 +162,7 @@ public final class LibraryRules {
 
     private static long unaryWith(long x, Tape t, MethodHandle primal, double slope, double curvature)
             throws Throwable {
-        double y;
-        int[] plain = Entry.plain();
-        plain[0]++;
-        try {
-            y = (double) primal.invokeExact(t.primal(x));
-        } finally {
-            plain[0]--;
-        }
+        double y = plain(primal, t.primal(x));
         if (Slot.isPassive(x)) {
             return Slot.passive(y);
         }
@@ -164,14 +186,7 @@ public final class LibraryRules {
 
     static long powInt(long x, int n, Tape t, MethodHandle primal) throws Throwable {
         double v = t.primal(x);
-        double y;
-        int[] plain = Entry.plain();
-        plain[0]++;
-        try {
-            y = (double) primal.invokeExact(v, n);
-        } finally {
-            plain[0]--;
-        }
+        double y = plain(primal, v, n);
         if (Slot.isPassive(x)) {
             return Slot.passive(y);
         }
@@ -183,14 +198,7 @@ public final class LibraryRules {
     /** FastMath.log(base, x) = log(x) / log(base). */
     static long logBase(long base, long x, Tape t, MethodHandle primal) throws Throwable {
         double b = t.primal(base), v = t.primal(x);
-        double y;
-        int[] plain = Entry.plain();
-        plain[0]++;
-        try {
-            y = (double) primal.invokeExact(b, v);
-        } finally {
-            plain[0]--;
-        }
+        double y = plain(primal, b, v);
         boolean pb = Slot.isPassive(base), px = Slot.isPassive(x);
         if (pb && px) {
             return Slot.passive(y);
@@ -208,14 +216,7 @@ public final class LibraryRules {
     // ---- aliases: Math's derivative, the library's primal -----------------------------------------
 
     static long aliased1(long x, Tape t, MethodHandle mathRule, MethodHandle primal) throws Throwable {
-        double y;
-        int[] plain = Entry.plain();
-        plain[0]++;
-        try {
-            y = (double) primal.invokeExact(t.primal(x));
-        } finally {
-            plain[0]--;
-        }
+        double y = plain(primal, t.primal(x));
         long r = (long) mathRule.invokeExact(x, t);
         if (Slot.isActive(r)) {
             t.setValue(r, y);
@@ -225,14 +226,7 @@ public final class LibraryRules {
     }
 
     static long aliased2(long a, long b, Tape t, MethodHandle mathRule, MethodHandle primal) throws Throwable {
-        double y;
-        int[] plain = Entry.plain();
-        plain[0]++;
-        try {
-            y = (double) primal.invokeExact(t.primal(a), t.primal(b));
-        } finally {
-            plain[0]--;
-        }
+        double y = plain(primal, t.primal(a), t.primal(b));
         long r = (long) mathRule.invokeExact(a, b, t);
         if (Slot.isActive(r)) {
             t.setValue(r, y);

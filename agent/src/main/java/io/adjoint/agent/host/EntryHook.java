@@ -4,6 +4,8 @@ import io.adjoint.NotDifferentiableException;
 import io.adjoint.agent.link.Twins;
 import io.adjoint.internal.Entry;
 import io.adjoint.internal.FloatOps;
+import io.adjoint.internal.LibraryRules;
+import io.adjoint.internal.Primitives;
 import io.adjoint.internal.Slot;
 import io.adjoint.internal.Tape;
 import org.objectweb.asm.Type;
@@ -14,6 +16,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The entry prologue's hook: a method of the application called by uninstrumented code while this thread
@@ -36,6 +41,30 @@ public final class EntryHook {
 
     private static final MethodHandle CALL = Hooks.call(EntryHook.class);
 
+    /**
+     * Rule-backed methods (FastMath.log called by a lambda proxy for FastMath::log, a method with a user rule) are
+     * entered through their rule, as at any call site in twin code: their own bytecode may be bit tricks whose
+     * derivative no tape can follow. Static methods only (rules are for static methods); cached per class.
+     */
+    private static final ClassValue<Map<String, Optional<MethodHandle>>> RULES = new ClassValue<>() {
+        @Override
+        protected Map<String, Optional<MethodHandle>> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    private static MethodHandle ruleOrTwin(Class<?> host, String name, String desc) {
+        Optional<MethodHandle> rule = RULES.get(host).computeIfAbsent(name + desc, k -> {
+            String owner = Type.getInternalName(host);
+            MethodHandle r = Primitives.lookup(owner, name, desc);
+            if (r == null) {
+                r = LibraryRules.link(owner, name, desc, host.getClassLoader());
+            }
+            return Optional.ofNullable(r);
+        });
+        return rule.isPresent() ? rule.get() : Twins.handle(host, name, desc);
+    }
+
     public static Object call(Class<?> host, String nameDesc, Object receiver, Object[] args) throws Throwable {
         if (!Entry.here()) {
             return Hooks.NOT_ENTERED;
@@ -43,7 +72,7 @@ public final class EntryHook {
         Tape t = Tape.current();
         int paren = nameDesc.indexOf('(');
         String name = nameDesc.substring(0, paren), desc = nameDesc.substring(paren);
-        MethodHandle twin = t == null ? null : Twins.handle(host, name, desc);
+        MethodHandle twin = t == null || Entry.suspended() ? null : ruleOrTwin(host, name, desc);
         if (twin == null) {
             return Hooks.NOT_ENTERED;
         }

@@ -64,13 +64,29 @@ public final class Linker {
             }
             case TwinGenerator.SPECIAL: {
                 MethodHandle twin = twinOfDeclared(ownerClass, name, desc, false);
-                return new ConstantCallSite(twin != null ? twin.asType(type)
-                        : Boundary.wrap(hostLookup.findSpecial(ownerClass, name, plain, host), true, type, callee, where));
+                if (twin != null) {
+                    return new ConstantCallSite(twin.asType(type));
+                }
+                // super.m() must be invoked as from the class whose code makes the call (a nested class's
+                // companion has the outer class as nest host, which is no subclass of the callee's owner)
+                Class<?> self = callingClass(caller);
+                return new ConstantCallSite(Boundary.wrap(HostLookup.of(self).findSpecial(ownerClass, name, plain, self),
+                        true, type, callee, where));
             }
             default:
                 return new ConstantCallSite(new VirtualSite(ownerClass, name, desc, plain, type, hostLookup, where)
                         .handle());
         }
+    }
+
+    /**
+     * The class whose code holds the call: the host of a companion (a hidden class named host + SUFFIX), else the
+     * caller itself (a constructor's twin branch lives in its own class).
+     */
+    private static Class<?> callingClass(MethodHandles.Lookup caller) throws ClassNotFoundException {
+        Class<?> c = caller.lookupClass();
+        int i = c.getName().indexOf(TwinGenerator.SUFFIX);
+        return i < 0 ? c : Class.forName(c.getName().substring(0, i), false, c.getClassLoader());
     }
 
     private static final MethodHandle RELOCATE;

@@ -272,7 +272,9 @@ final class TwinMethodAdapter extends MethodVisitor {
             }
             return;
         }
-        if (!needsLinking(owner, name, desc)) {
+        // invokespecial (super.m(), private m()) stays valid only inside the host itself: the twin lives in a
+        // companion class, so every such call is linked (a JDK super method becomes a boundary call)
+        if (opcode != Opcodes.INVOKESPECIAL && !needsLinking(owner, name, desc)) {
             super.visitMethodInsn(opcode, owner, name, desc, isInterface);
             return;
         }

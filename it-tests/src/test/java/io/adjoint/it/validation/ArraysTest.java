@@ -1,0 +1,120 @@
+package io.adjoint.it.validation;
+
+import io.adjoint.Gradients;
+import io.adjoint.NotDifferentiableException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+
+import static io.adjoint.it.validation.V.ANALYTIC;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** clone, System.arraycopy, Arrays.copyOf/copyOfRange/fill/sort, arrays of arrays, arrays through methods and fields. */
+class ArraysTest {
+    private static final double[] X = {0.7, -1.3, 2.1, 0.4, -0.2};
+
+    @Test
+    void cloneIsIndependentOfTheOriginal() {
+        double[] expected = {2, 2, 3, 4, 5};
+        V.gradient("clone", ArraysTarget::cloned, X, expected, ANALYTIC);
+    }
+
+    @Test
+    void systemArraycopyIncludingOverlap() {
+        double[] expected = new double[X.length];
+        expected[0] = 5;
+        for (int k = 1; k < X.length; k++) {
+            expected[k] = k + 3;
+        }
+        V.gradient("arraycopy", ArraysTarget::arraycopy, X, expected, ANALYTIC);
+    }
+
+    @Test
+    void copyOfAndCopyOfRange() {
+        double[] expected = new double[X.length];
+        for (int i = 0; i < X.length; i++) {
+            expected[i] = (i + 1) + 10 * i;
+        }
+        V.gradient("copyOf", ArraysTarget::copyOf, X, expected, ANALYTIC);
+    }
+
+    @Test
+    void fill() {
+        double[] x = {1.5, -0.5};
+        V.gradient("fill", ArraysTarget::fill, x, new double[] {7 * x[1], 7 * x[0]}, ANALYTIC);
+    }
+
+    /** The gradient follows the values: d/dx_i = 1 + rank of x_i. */
+    @Test
+    void sortCarriesDerivativesWithTheValues() {
+        double[] sorted = X.clone();
+        Arrays.sort(sorted);
+        double[] expected = new double[X.length];
+        for (int i = 0; i < X.length; i++) {
+            expected[i] = 1 + Arrays.binarySearch(sorted, X[i]);
+        }
+        V.gradient("sort", ArraysTarget::sort, X, expected, ANALYTIC);
+        double[] range = Arrays.copyOfRange(X, 1, X.length - 1);
+        Arrays.sort(range);
+        double[] expectedRange = new double[X.length];
+        expectedRange[0] = 1;
+        expectedRange[X.length - 1] = X.length;
+        for (int i = 1; i < X.length - 1; i++) {
+            expectedRange[i] = 2 + Arrays.binarySearch(range, X[i]);
+        }
+        V.gradient("sort range", ArraysTarget::sortRange, X, expectedRange, ANALYTIC);
+    }
+
+    @Test
+    void arraysOfArraysWithAliasingAndShallowClone() {
+        double[] x = {0.9, -0.6};
+        V.gradient("double[][]", ArraysTarget::matrix, x, new double[] {2 + x[1], 6 + x[0]}, ANALYTIC);
+    }
+
+    @Test
+    void arraysPassedBetweenMethodsAndStoredInFields() {
+        double[] expected = new double[X.length];
+        for (int i = 0; i < X.length; i++) {
+            expected[0] += (i + 1) * X[i];
+        }
+        expected[0] += X[0];
+        for (int k = 1; k < X.length; k++) {
+            expected[k] = (k + 1) * X[0];
+        }
+        V.gradient("passed around", ArraysTarget::passedAround, X, expected, ANALYTIC);
+    }
+
+    @Test
+    void twoDimensionalArrayFromMultianewarray() {
+        double[] x = {0.5, -1.1, 1.7};
+        double s = 0, w = 0;
+        for (int i = 0; i < 3; i++) {
+            s += x[i];
+            w += (i + 1) * x[i];
+        }
+        double[] expected = new double[3];
+        for (int k = 0; k < 3; k++) {
+            expected[k] = w + s * (k + 1) + 3 * x[k] * x[k];
+        }
+        V.gradient("multianewarray", ArraysTarget::matVec, x, expected, ANALYTIC);
+    }
+
+    /** Uninstrumented code overwrote an element holding an active value: never a stale gradient. */
+    @Test
+    void arrayChangedByUninstrumentedCodeIsRefused() {
+        for (var f : new io.adjoint.ScalarFunction[] {ArraysTarget::changedBehindTheTape, ArraysTarget::changedByTheJdk}) {
+            NotDifferentiableException e = assertThrows(NotDifferentiableException.class,
+                    () -> Gradients.of(f).at(1.0, 2.0));
+            assertTrue(e.getMessage().contains("overwritten"), e.getMessage());
+            assertThrows(NotDifferentiableException.class, () -> Gradients.forward(f).at(1.0, 2.0));
+        }
+    }
+
+    @Test
+    void fieldChangedByUninstrumentedCodeIsRefused() {
+        NotDifferentiableException e = assertThrows(NotDifferentiableException.class,
+                () -> Gradients.of(ArraysTarget::fieldChangedBehindTheTape).at(1.0, 2.0));
+        assertTrue(e.getMessage().contains("overwritten"), e.getMessage());
+    }
+}
