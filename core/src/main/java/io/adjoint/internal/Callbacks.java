@@ -18,7 +18,8 @@ final class Callbacks {
     /** Runs {@code call} (which calls {@code function} with the primal values of {@code args}); returns the result slot. */
     static long call(Object function, long[] args, Tape t, Supplier<Double> call, String what) {
         MethodHandle rule = LambdaRules.of(function.getClass());
-        if (rule != null && rule.type().parameterCount() == args.length + 1) { // Math::exp and the like
+        if (rule != null && rule.type().parameterCount() == args.length + 1
+                && rule.type().parameterType(0) == long.class) { // Math::exp and the like
             Object[] ruleArgs = new Object[args.length + 1];
             for (int i = 0; i < args.length; i++) {
                 ruleArgs[i] = args[i];

@@ -237,6 +237,16 @@ public final class LibraryRules {
 
     // ---- boxing, bits, stopGradient ---------------------------------------------------------------
 
+    /** The slot a box carries (a passive slot of its value when it carries none). */
+    public static long slotOfBox(Object box, Tape t) {
+        return unbox(box, t);
+    }
+
+    /** A box carrying {@code slot}. */
+    public static Double boxSlot(long slot, Tape t) {
+        return box(slot, t);
+    }
+
     static Double box(long x, Tape t) {
         Double boxed = Double.valueOf(t.primal(x)); // Double.valueOf never caches: each box has its own identity
         if (Slot.isActive(x)) {

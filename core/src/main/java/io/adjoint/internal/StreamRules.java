@@ -107,9 +107,21 @@ final class StreamRules {
             return StreamSupport.stream(split, objects.isParallel()).mapToDouble(f);
         }
         List<Long> slots = new ArrayList<>();
-        split.forEachRemaining(o -> slots.add(
-                Callbacks.call(f, new long[] {0}, t, () -> f.applyAsDouble(o), "Stream.mapToDouble")));
+        MethodHandle rule = LambdaRules.of(f.getClass()); // Double::doubleValue: the box's own slot
+        boolean onObjects = rule != null && rule.type().parameterCount() == 2 && !rule.type().parameterType(0).isPrimitive();
+        split.forEachRemaining(o -> slots.add(onObjects ? applyRule(rule, o, t)
+                : Callbacks.call(f, new long[] {0}, t, () -> f.applyAsDouble(o), "Stream.mapToDouble")));
         return collected(slots, t);
+    }
+
+    private static long applyRule(MethodHandle rule, Object o, Tape t) {
+        try {
+            return (long) rule.invoke(o, t);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static DoubleStream collected(List<Long> slots, Tape t) {

@@ -197,6 +197,15 @@ public final class Linker {
         MethodHandle target = site instanceof ConstantCallSite ? site.getTarget() : site.dynamicInvoker();
         if (isLambdaFactory(caller, bsm)) {
             MethodHandle rule = ruleOfImplementation(caller, args);
+            if (rule != null && plain.parameterCount() == 0 && args.length > 3 && args[3] instanceof MethodType sam
+                    && RuleBridges.boxed(sam)) {
+                // Double::sum as a BiFunction<Double, Double, Double>: JDK code (Map.merge) calls it directly, so
+                // the lambda itself must carry the derivative: a bridge that applies the rule to the boxes' slots
+                Object bridge = RuleBridges.make(name, plain.returnType(), sam, rule, (MethodHandle) args[4]);
+                if (bridge != null) {
+                    return new ConstantCallSite(MethodHandles.constant(plain.returnType(), bridge).asType(type));
+                }
+            }
             if (rule != null && plain.parameterCount() == 0) { // Math::exp: remember what its proxies compute
                 MethodHandle remember = MethodHandles.insertArguments(REMEMBER, 1, rule)
                         .asType(MethodType.methodType(plain.returnType(), plain.returnType()));
@@ -252,7 +261,9 @@ public final class Linker {
         }
         try {
             java.lang.invoke.MethodHandleInfo info = caller.revealDirect(impl);
-            if (info.getReferenceKind() != java.lang.invoke.MethodHandleInfo.REF_invokeStatic) {
+            int kind = info.getReferenceKind();
+            if (kind != java.lang.invoke.MethodHandleInfo.REF_invokeStatic
+                    && kind != java.lang.invoke.MethodHandleInfo.REF_invokeVirtual) { // Double::doubleValue
                 return null;
             }
             String owner = info.getDeclaringClass().getName().replace('.', '/');

@@ -433,7 +433,8 @@ final class TwinMethodAdapter extends MethodVisitor {
     /** A lambda whose implementation is a static method with a rule (Math::exp): the linker remembers it. */
     private static boolean isMethodReferenceWithRule(Handle bsm, Object[] bsmArgs) {
         return bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory") && bsmArgs.length >= 2
-                && bsmArgs[1] instanceof Handle impl && impl.getTag() == Opcodes.H_INVOKESTATIC
+                && bsmArgs[1] instanceof Handle impl
+                && (impl.getTag() == Opcodes.H_INVOKESTATIC || impl.getTag() == Opcodes.H_INVOKEVIRTUAL)
                 && Primitives.lookup(impl.getOwner(), impl.getName(), impl.getDesc()) != null;
     }
 

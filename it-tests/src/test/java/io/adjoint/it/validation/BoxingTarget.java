@@ -47,7 +47,7 @@ final class BoxingTarget {
     static double merge(double[] x) {
         Map<String, Double> m = new HashMap<>();
         m.put("k", x[0]);
-        m.merge("k", x[1], Double::sum); // LOUD merge
+        m.merge("k", x[1], Double::sum); // Double::sum becomes a rule bridge over the boxes
         return m.get("k");
     }
 
@@ -57,6 +57,6 @@ final class BoxingTarget {
         for (double v : x) {
             values.add(v);
         }
-        return values.stream().mapToDouble(Double::doubleValue).sum(); // LOUD boxedStream
+        return values.stream().mapToDouble(Double::doubleValue).sum(); // the boxes carry their slots
     }
 }
