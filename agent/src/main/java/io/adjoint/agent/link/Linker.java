@@ -50,6 +50,9 @@ public final class Linker {
             rule = LibraryRules.link(owner, name, desc, loader);
         }
         if (rule != null) {
+            if (rule.type().parameterCount() == type.parameterCount() + 1 && rule.type().parameterType(0) == Class.class) {
+                rule = MethodHandles.insertArguments(rule, 0, host); // caller-sensitive (reflection): the calling class
+            }
             return new ConstantCallSite(withLocation(rule.asType(type), where));
         }
         MethodType plain = MethodType.fromMethodDescriptorString(desc, loader);

@@ -34,6 +34,10 @@ public final class Twins {
 
     private static final Linked NONE = new Linked(null, Map.of(), Map.of());
 
+    static {
+        ReflectionRules.register(); // before any twin is generated: their call sites must see these rows
+    }
+
     private static final ClassValue<Linked> COMPANIONS = new ClassValue<>() {
         @Override
         protected Linked computeValue(Class<?> host) {
