@@ -158,6 +158,19 @@ public final class Ops {
         return FloatOps.d2f(a, t);
     }
 
+    /**
+     * L2D. A long made from the bits of an active double (masked, shifted) and turned back into a double
+     * carries an unknown derivative: once bits were taken in this recording, this is refused.
+     */
+    public static long l2d(long v, Tape t) {
+        if (t.shadows.bitsTaken) {
+            throw new NotDifferentiableException("a long was converted to double after the bits of an active double "
+                    + "were taken (Double.doubleToLongBits): a bit trick on an active value has no derivative Adjoint "
+                    + "can know (give the method a rule with io.adjoint.Rules.register)");
+        }
+        return Double.doubleToRawLongBits((double) v);
+    }
+
     /** A double that enters twin code from outside (I2D, L2D, F2D results, raw loads). */
     public static long fromDouble(double v) {
         return Slot.passive(v);

@@ -45,6 +45,7 @@ final class TwinOpcodes {
             case Opcodes.D2I: return op("d2i", "(J" + TAPE_DESC + ")I");
             case Opcodes.D2L: return op("d2l", "(J" + TAPE_DESC + ")J");
             case Opcodes.D2F: return op("d2f", "(J" + TAPE_DESC + ")F");
+            case Opcodes.L2D: return op("l2d", "(J" + TAPE_DESC + ")J");
             case Opcodes.DALOAD: return op("daload", "([DI" + TAPE_DESC + ")J");
             case Opcodes.DASTORE: return op("dastore", "([DIJ" + TAPE_DESC + ")V");
             default: return null;
@@ -53,7 +54,7 @@ final class TwinOpcodes {
 
     /** Instructions that produce a double from a non-double: keep them, then box the result as a passive slot. */
     static boolean producesPassiveDouble(int opcode) {
-        return opcode == Opcodes.I2D || opcode == Opcodes.L2D;
+        return opcode == Opcodes.I2D;
     }
 
     /** Instructions that only move a double: their long counterparts, or -1. */
