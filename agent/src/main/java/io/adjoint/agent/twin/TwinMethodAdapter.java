@@ -117,94 +117,74 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String desc) {
-        if (desc.equals("F")) {
-            floatField(opcode, owner, name, desc);
-            return;
-        }
-        if (!desc.equals("D")) {
+        if (desc.equals("D") || desc.equals("F")) {
+            realField(opcode, owner, name, desc);
+        } else {
             super.visitFieldInsn(opcode, owner, name, desc);
-            return;
-        }
-        int fieldId = io.adjoint.internal.Ops.fieldId(declaringClassOfField(owner, name).replace('/', '.') + "." + name);
-        switch (opcode) {
-            case Opcodes.GETFIELD -> {                    // [obj]
-                super.visitInsn(Opcodes.DUP);             // [obj obj]
-                super.visitFieldInsn(opcode, owner, name, desc); // [obj D]
-                super.visitLdcInsn(fieldId);
-                loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "getField", "(Ljava/lang/Object;DI" + TAPE_DESC + ")J", false);
-            }
-            case Opcodes.GETSTATIC -> {
-                super.visitFieldInsn(opcode, owner, name, desc);
-                super.visitLdcInsn(fieldId);
-                loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "getStatic", "(DI" + TAPE_DESC + ")J", false);
-            }
-            case Opcodes.PUTFIELD -> {                    // [obj J]
-                if (beforeSuper) {                        // obj is the uninitialised this: no calls on it yet
-                    super.visitLdcInsn(fieldId);
-                    loadTape();
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "deferField", "(JI" + TAPE_DESC + ")D", false);
-                    super.visitFieldInsn(opcode, owner, name, desc);
-                    return;
-                }
-                super.visitInsn(Opcodes.DUP2_X1);         // [J obj J]
-                super.visitInsn(Opcodes.POP2);            // [J obj]
-                super.visitInsn(Opcodes.DUP_X2);          // [obj J obj]
-                super.visitInsn(Opcodes.DUP_X2);          // [obj obj J obj]
-                super.visitInsn(Opcodes.POP);             // [obj obj J]
-                super.visitLdcInsn(fieldId);
-                loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "putField", "(Ljava/lang/Object;JI" + TAPE_DESC + ")D", false);
-                super.visitFieldInsn(opcode, owner, name, desc);
-            }
-            case Opcodes.PUTSTATIC -> {
-                super.visitLdcInsn(fieldId);
-                loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "putStatic", "(JI" + TAPE_DESC + ")D", false);
-                super.visitFieldInsn(opcode, owner, name, desc);
-            }
-            default -> throw new IllegalStateException("field opcode " + opcode);
         }
     }
 
-    private void floatField(int opcode, String owner, String name, String desc) {
-        int fieldId = io.adjoint.internal.Ops.fieldId(declaringClassOfField(owner, name, "F").replace('/', '.') + "." + name);
-        String f = TwinOpcodes.FLOAT_OPS;
+    /**
+     * A double or float field: the real field holds the primal value, the shadows the slot (Ops for doubles, whose
+     * slots travel as longs; FloatOps for floats, which travel as float handles).
+     */
+    private void realField(int opcode, String owner, String name, String desc) {
+        boolean isFloat = desc.equals("F");
+        String ops = isFloat ? TwinOpcodes.FLOAT_OPS : OPS;
+        String slot = isFloat ? "F" : "J"; // the field's value as twin code carries it
+        int fieldId = io.adjoint.internal.Ops.fieldId(declaringClassOfField(owner, name, desc).replace('/', '.') + "." + name);
         switch (opcode) {
             case Opcodes.GETFIELD -> {                    // [obj]
-                super.visitInsn(Opcodes.DUP);
-                super.visitFieldInsn(opcode, owner, name, desc); // [obj F]
+                super.visitInsn(Opcodes.DUP);             // [obj obj]
+                super.visitFieldInsn(opcode, owner, name, desc); // [obj value]
                 super.visitLdcInsn(fieldId);
                 loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "getField", "(Ljava/lang/Object;FI" + TAPE_DESC + ")F", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "getField",
+                        "(Ljava/lang/Object;" + desc + "I" + TAPE_DESC + ")" + slot, false);
             }
             case Opcodes.GETSTATIC -> {
                 super.visitFieldInsn(opcode, owner, name, desc);
                 super.visitLdcInsn(fieldId);
                 loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "getStatic", "(FI" + TAPE_DESC + ")F", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "getStatic", "(" + desc + "I" + TAPE_DESC + ")" + slot, false);
             }
-            case Opcodes.PUTFIELD -> {                    // [obj F]
-                if (beforeSuper) {                        // the uninitialised this: plain primal store, as for doubles
+            case Opcodes.PUTFIELD -> {                    // [obj slot]
+                if (beforeSuper) {                        // obj is the uninitialised this: no calls on it yet
+                    if (isFloat) {
+                        loadTape();
+                        super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "toSlot", "(F" + TAPE_DESC + ")J", false);
+                    }
+                    super.visitLdcInsn(fieldId);
                     loadTape();
-                    super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "primal", "(F" + TAPE_DESC + ")F", false);
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "deferField", "(JI" + TAPE_DESC + ")D", false);
+                    if (isFloat) {
+                        super.visitInsn(Opcodes.D2F);
+                    }
                     super.visitFieldInsn(opcode, owner, name, desc);
                     return;
                 }
-                super.visitInsn(Opcodes.DUP_X1);          // [F obj F]
-                super.visitInsn(Opcodes.POP);             // [F obj]
-                super.visitInsn(Opcodes.DUP_X1);          // [obj F obj]
-                super.visitInsn(Opcodes.SWAP);            // [obj obj F]
+                if (isFloat) {                            // [obj F] -> [obj obj F]
+                    super.visitInsn(Opcodes.DUP_X1);      // [F obj F]
+                    super.visitInsn(Opcodes.POP);         // [F obj]
+                    super.visitInsn(Opcodes.DUP_X1);      // [obj F obj]
+                    super.visitInsn(Opcodes.SWAP);        // [obj obj F]
+                } else {                                  // [obj J] -> [obj obj J]
+                    super.visitInsn(Opcodes.DUP2_X1);     // [J obj J]
+                    super.visitInsn(Opcodes.POP2);        // [J obj]
+                    super.visitInsn(Opcodes.DUP_X2);      // [obj J obj]
+                    super.visitInsn(Opcodes.DUP_X2);      // [obj obj J obj]
+                    super.visitInsn(Opcodes.POP);         // [obj obj J]
+                }
                 super.visitLdcInsn(fieldId);
                 loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "putField", "(Ljava/lang/Object;FI" + TAPE_DESC + ")F", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "putField",
+                        "(Ljava/lang/Object;" + slot + "I" + TAPE_DESC + ")" + desc, false); // [obj value]
                 super.visitFieldInsn(opcode, owner, name, desc);
             }
             case Opcodes.PUTSTATIC -> {
                 super.visitLdcInsn(fieldId);
                 loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, f, "putStatic", "(FI" + TAPE_DESC + ")F", false);
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "putStatic", "(" + slot + "I" + TAPE_DESC + ")" + desc, false);
                 super.visitFieldInsn(opcode, owner, name, desc);
             }
             default -> throw new IllegalStateException("field opcode " + opcode);
@@ -212,10 +192,6 @@ final class TwinMethodAdapter extends MethodVisitor {
     }
 
     /** Fields accessed through a subclass are one field: key shadows by the class that declares it. */
-    private String declaringClassOfField(String owner, String name) {
-        return declaringClassOfField(owner, name, "D");
-    }
-
     private String declaringClassOfField(String owner, String name, String fieldDesc) {
         for (String c = owner; c != null; ) {
             byte[] b = hierarchy.bytes(c);
