@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** Independent references and comparisons for gradients: analytic formulas are written by the tests. */
-final class Check {
+public final class Check {
     private Check() {
     }
 
@@ -51,7 +51,7 @@ final class Check {
      * d/dx f at x by central differences with two steps of Richardson extrapolation (error O(h^6)).
      * The step scales with |x|, so that it stays well inside the domain of functions like sqrt near 0.
      */
-    static double fd(DoubleUnaryOperator f, double x) {
+    public static double fd(DoubleUnaryOperator f, double x) {
         double h = 1e-2 * Math.max(Math.abs(x), 1e-2);
         double d1 = central(f, x, h), d2 = central(f, x, h / 2), d3 = central(f, x, h / 4);
         double r1 = (4 * d2 - d1) / 3, r2 = (4 * d3 - d2) / 3;
@@ -63,7 +63,7 @@ final class Check {
     }
 
     /** The gradient of f at x by {@link #fd(DoubleUnaryOperator, double)} along each coordinate. */
-    static double[] fdGradient(ScalarFunction f, double[] x) {
+    public static double[] fdGradient(ScalarFunction f, double[] x) {
         double[] g = new double[x.length];
         for (int i = 0; i < x.length; i++) {
             int k = i;

@@ -176,28 +176,12 @@ final class V {
 
     // ---- finite differences, computed by calling the function as plain Java ---------------------------
 
-    /** d/dx f by central differences with two Richardson steps (error O(h^6)); h scales with |x|. */
+    /** d/dx f by central differences with two Richardson steps (see {@link io.adjoint.it.Check#fd}). */
     static double fd(DoubleUnaryOperator f, double x) {
-        double h = 1e-2 * Math.max(Math.abs(x), 1e-2);
-        double d1 = central(f, x, h), d2 = central(f, x, h / 2), d3 = central(f, x, h / 4);
-        double r1 = (4 * d2 - d1) / 3, r2 = (4 * d3 - d2) / 3;
-        return (16 * r2 - r1) / 15;
-    }
-
-    private static double central(DoubleUnaryOperator f, double x, double h) {
-        return (f.applyAsDouble(x + h) - f.applyAsDouble(x - h)) / (2 * h);
+        return io.adjoint.it.Check.fd(f, x);
     }
 
     static double[] fdGradient(ScalarFunction f, double[] x) {
-        double[] g = new double[x.length];
-        for (int i = 0; i < x.length; i++) {
-            int k = i;
-            g[i] = fd(t -> {
-                double[] y = x.clone();
-                y[k] = t;
-                return f.apply(y);
-            }, x[i]);
-        }
-        return g;
+        return io.adjoint.it.Check.fdGradient(f, x);
     }
 }
