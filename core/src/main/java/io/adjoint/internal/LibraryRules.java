@@ -59,6 +59,12 @@ public final class LibraryRules {
                 Primitives.register("java/lang/Double", op, "(DD)D", h);
             }
             StreamRules.register();
+            MethodHandle parse = L.findStatic(LibraryRules.class, "parse", MethodType.methodType(long.class,
+                    String.class, Tape.class));
+            Primitives.register("java/lang/Double", "parseDouble", "(Ljava/lang/String;)D", parse);
+            Primitives.register("java/lang/Double", "valueOf", "(Ljava/lang/String;)Ljava/lang/Double;",
+                    MethodHandles.filterReturnValue(parse, MethodHandles.insertArguments(L.findStatic(
+                            LibraryRules.class, "boxPassive", MethodType.methodType(Double.class, long.class)), 0)));
             Primitives.register("io/adjoint/Gradients", "stopGradient", "(D)D", L.findStatic(LibraryRules.class,
                     "stop", MethodType.methodType(long.class, long.class, Tape.class)));
         } catch (ReflectiveOperationException e) {
@@ -281,6 +287,25 @@ public final class LibraryRules {
                     + "a rule with io.adjoint.Rules.register)");
         }
         return Slot.passive(Double.longBitsToDouble(bits));
+    }
+
+    /** Text made from an active value and parsed back would be a constant: refused, like bits. */
+    static long parse(String s, Tape t) {
+        double v = Double.parseDouble(s); // NumberFormatException as without Adjoint
+        if (t.shadows.textTaken) {
+            throw new NotDifferentiableException("Double.parseDouble after an active value was turned into text: "
+                    + "a value round-tripped through text loses its derivative");
+        }
+        return Slot.passive(v);
+    }
+
+    static Double boxPassive(long slot) {
+        return Slot.value(slot);
+    }
+
+    /** Marks that an active value was turned into text in this recording (see {@link #parse}). */
+    public static void textTaken(Tape t) {
+        t.shadows.textTaken = true;
     }
 
     static long stop(long x, Tape t) {

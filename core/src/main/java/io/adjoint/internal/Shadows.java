@@ -25,6 +25,8 @@ final class Shadows {
 
     /** Set when the bits of an active double were taken (Double.doubleToRawLongBits and friends). */
     boolean bitsTaken;
+    /** Set when an active value was turned into text (printing, concatenation): parsing text back is refused. */
+    boolean textTaken;
 
     // active floats: a float cannot hold a node index, so it holds a handle into this table of slots
     private long[] floatSlots = new long[64];
@@ -72,6 +74,7 @@ final class Shadows {
     void clear() {
         floats = 1;
         bitsTaken = false;
+        textTaken = false;
         deferred = 0;
         if (arrayCount > 0) {
             Arrays.fill(arrayKeys, null);

@@ -29,7 +29,9 @@ class LibraryRulesTest {
             Map.entry("java/lang/Double.sum(DD)D", Void.class),
             Map.entry("java/lang/Double.max(DD)D", Void.class),
             Map.entry("java/lang/Double.min(DD)D", Void.class),
-            Map.entry("io/adjoint/Gradients.stopGradient(D)D", Void.class));
+            Map.entry("io/adjoint/Gradients.stopGradient(D)D", Void.class),
+            Map.entry("java/lang/Double.parseDouble(Ljava/lang/String;)D", Void.class),
+            Map.entry("java/lang/Double.valueOf(Ljava/lang/String;)Ljava/lang/Double;", Void.class));
 
     private Tape t;
 
@@ -99,6 +101,18 @@ class LibraryRulesTest {
         assertEquals(2.0, t.primal(n));
         long total = Ops.add(Ops.add(s, Ops.mul(m, Slot.passive(10), t), t), Ops.mul(n, Slot.passive(100), t), t);
         assertArrayEquals(new double[] {101.0, 11.0}, t.gradient(total, 2)); // 1 + 100, 1 + 10
+    }
+
+    @Test
+    void parsingIsPlainUntilAnActiveValueBecameText() throws Throwable {
+        MethodHandle parse = rule("java/lang/Double", "parseDouble", "(Ljava/lang/String;)D");
+        MethodHandle valueOf = rule("java/lang/Double", "valueOf", "(Ljava/lang/String;)Ljava/lang/Double;");
+        assertEquals(2.5, Slot.value((long) parse.invoke("2.5", t)));
+        assertEquals(2.5, (Double) valueOf.invoke("2.5", t));
+        assertThrows(NumberFormatException.class, () -> parse.invoke("x", t));
+        LibraryRules.textTaken(t);
+        assertThrows(NotDifferentiableException.class, () -> parse.invoke("2.5", t));
+        assertThrows(NotDifferentiableException.class, () -> valueOf.invoke("2.5", t));
     }
 
     @Test

@@ -128,6 +128,9 @@ final class Boundary {
         if (active && resultMayCarry) {
             throw lost();
         }
+        if (active && r instanceof CharSequence) {
+            io.adjoint.internal.LibraryRules.textTaken(t); // an active value became text (parsed back: refused)
+        }
         return r;
     }
 

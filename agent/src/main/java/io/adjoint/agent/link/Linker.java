@@ -298,7 +298,9 @@ public final class Linker {
         if (Slot.isPassive(slot)) {
             return Slot.value(slot);
         }
-        return Tape.current().primal(slot);
+        Tape t = Tape.current();
+        LibraryRules.textTaken(t); // string concatenation and the like: its text must not come back as a number
+        return t.primal(slot);
     }
 
 }

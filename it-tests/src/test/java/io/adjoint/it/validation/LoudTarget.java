@@ -44,7 +44,7 @@ final class LoudTarget {
 
     /** A value round-tripped through its decimal text. */
     static double throughText(double[] x) {
-        return Double.parseDouble(String.valueOf(x[0] * 2)) * x[1];
+        return Double.parseDouble(String.valueOf(x[0] * 2)) * x[1]; // LOUD throughText
     }
 
     /** A JDK stream over an array of active values. */
