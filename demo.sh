@@ -3,7 +3,7 @@
 # and prints the reported gradients beside finite differences of the same quantities.
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -B -q -DskipTests package
+mvn -B -q -Dstyle.color=never -DskipTests package
 AGENT=agent/target/adjoint-agent.jar
 APP=demo/target/demo-app.jar
 REPORT=target/demo-report.jsonl
