@@ -3,7 +3,9 @@
 # and prints the reported gradients beside finite differences of the same quantities.
 set -euo pipefail
 cd "$(dirname "$0")"
-mvn -B -q -Dstyle.color=never -DskipTests package
+mkdir -p target
+echo "== building (mvn -B -DskipTests package; log in target/demo-build.log)"
+mvn -B -DskipTests package > target/demo-build.log 2>&1 || { tail -40 target/demo-build.log; exit 1; }
 AGENT=agent/target/adjoint-agent.jar
 APP=demo/target/demo-app.jar
 REPORT=target/demo-report.jsonl
