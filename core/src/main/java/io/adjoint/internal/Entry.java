@@ -34,9 +34,19 @@ public final class Entry {
      */
     public static final MutableCallSite ANY_SITE = new MutableCallSite(MethodHandles.constant(boolean.class, false));
     public static final MethodHandle ANY_CHECK = ANY_SITE.dynamicInvoker();
-    private static boolean anySwitched;
-    private static int recordings;
+    private static volatile boolean anySwitched;
+    /** Open recordings over all threads; {@link #ANY} follows it (see {@link #closed}). */
+    private static final java.util.concurrent.atomic.AtomicInteger RECORDINGS = new java.util.concurrent.atomic.AtomicInteger();
+    private static final java.lang.invoke.VarHandle ANY_FIELD;
     private static final Object LOCK = new Object();
+
+    static {
+        try {
+            ANY_FIELD = MethodHandles.lookup().findStaticVarHandle(Entry.class, "ANY", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** The slots a boundary call passes to uninstrumented code, and the result slot coming back. */
     public static final class Frame {
@@ -61,7 +71,12 @@ public final class Entry {
         }
     }
 
-    private static final class State {
+    /** This thread's entry state (a tape keeps it, so that closing a recording needs no thread-local lookup). */
+    static State state() {
+        return STATE.get();
+    }
+
+    static final class State {
         Frame frame;
         /** True while a rule runs a library method's own code for its value: that run is plain Java. */
         boolean suspended;
@@ -77,28 +92,40 @@ public final class Entry {
     };
 
     static void opened() {
+        RECORDINGS.getAndIncrement();
+        ANY_FIELD.setVolatile(true);
+        if (!anySwitched) {
+            switchOn();
+        }
+    }
+
+    /** The first recording of the JVM: prologues start testing {@link #ANY} (once and for good). */
+    private static void switchOn() {
         synchronized (LOCK) {
-            recordings++;
-            ANY = true;
             if (!anySwitched) {
-                anySwitched = true;
                 try {
                     ANY_SITE.setTarget(MethodHandles.lookup().findStaticGetter(Entry.class, "ANY", boolean.class));
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
                 MutableCallSite.syncAll(new MutableCallSite[] {ANY_SITE});
+                anySwitched = true;
             }
         }
     }
 
+    /**
+     * The last recording closing turns {@link #ANY} off; a recording opened meanwhile on another thread may have
+     * turned it on just before, so the count is read again after the (volatile) write and ANY set back on.
+     */
     static void closed(Tape t) {
-        synchronized (LOCK) {
-            if (--recordings == 0) {
-                ANY = false;
+        if (RECORDINGS.decrementAndGet() == 0) {
+            ANY_FIELD.setVolatile(false);
+            if (RECORDINGS.get() > 0) {
+                ANY_FIELD.setVolatile(true);
             }
         }
-        State s = STATE.get();
+        State s = t.entryState;
         if (s.capturesTape == t) {
             s.captures.clear();
             s.capturesTape = null;

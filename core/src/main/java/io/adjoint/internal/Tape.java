@@ -24,8 +24,16 @@ import java.util.Arrays;
  * gets a second one) and {@link #close()} resets it.
  */
 public final class Tape {
-    private static final ThreadLocal<ArrayList<Tape>> POOL = ThreadLocal.withInitial(ArrayList::new);
-    private static final ThreadLocal<int[]> DEPTH = ThreadLocal.withInitial(() -> new int[1]);
+    /** A thread's tapes (a nested recording takes the next one) and how many are open. */
+    private static final class Pool {
+        final ArrayList<Tape> tapes = new ArrayList<>();
+        int depth;
+    }
+
+    private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
+    private final Pool pool;
+    /** The entry state of the thread this tape belongs to (reached without a thread-local lookup). */
+    final Entry.State entryState;
 
     double[] value = new double[1024];
     byte[] arity = new byte[1024];
@@ -52,18 +60,21 @@ public final class Tape {
     /** Shadows of double[] arrays and double fields written with active values during this recording. */
     final Shadows shadows = new Shadows();
 
-    private Tape() {
+    private Tape(Pool pool) {
+        this.pool = pool;
+        this.entryState = Entry.state();
     }
 
     /** Opens a fresh recording on this thread. Always pair with {@link #close()} in a finally block. */
     public static Tape open() {
-        ArrayList<Tape> pool = POOL.get();
-        int[] depth = DEPTH.get();
-        if (depth[0] == pool.size()) {
-            pool.add(new Tape());
+        Pool p = POOL.get();
+        if (p.depth == p.tapes.size()) {
+            p.tapes.add(new Tape(p));
         }
-        Tape t = pool.get(depth[0]++);
-        t.reset();
+        Tape t = p.tapes.get(p.depth++);
+        if (t.nodes != 0 || t.secondOrder) { // close() has reset it already, unless it was never closed
+            t.reset();
+        }
         Entry.opened();
         return t;
     }
@@ -77,15 +88,15 @@ public final class Tape {
 
     /** The innermost open recording of this thread, or null. Used only on slow paths (boundaries). */
     public static Tape current() {
-        int d = DEPTH.get()[0];
-        return d == 0 ? null : POOL.get().get(d - 1);
+        Pool p = POOL.get();
+        return p.depth == 0 ? null : p.tapes.get(p.depth - 1);
     }
 
     /** Ends this recording and releases what it holds. */
     public void close() {
         trim(nodes, args);
         reset();
-        DEPTH.get()[0]--;
+        pool.depth--;
         Entry.closed(this);
     }
 
