@@ -5,14 +5,18 @@ import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.Frame;
@@ -31,61 +35,132 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE;
 import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
 
 /**
- * Statement-level preaccumulation (engine notes, section 7): a tree of double arithmetic inside one basic
- * block, such as {@code 100 * a * a + b * b}, becomes one tape node whose local partials with respect to
- * the tree's leaves are computed inline, in plain JIT-compiled double arithmetic, instead of one node per
- * operation. The leaves are evaluated exactly as before and left on the operand stack (the tree's inner
- * operations, which have no side effects, are removed); at the root, one call to a generated method
- * {@code pre$N(leaf slots..., tape)} computes the value, its partials by a reverse pass over the small
- * tree, and records the node. Values are bit-identical: the same operations run in the same order.
- * While a Hessian is being recorded the generated method replays the operations one by one through
- * {@code Ops}, which record second derivatives.
+ * Basic-block preaccumulation (engine notes, section 7): the double arithmetic of a basic block, such as
+ * Rosenbrock's {@code t1 = x[i+1] - x[i]*x[i]; t2 = 1 - x[i]; f += 100*t1*t1 + t2*t2}, becomes one tape node
+ * whose local partials with respect to its inputs are computed inline, in plain JIT-compiled double arithmetic,
+ * instead of one node per operation.
+ *
+ * <p><b>What is gathered.</b> A tree of {@code + - * /}, negation and {@code Math}/{@code StrictMath}
+ * {@code exp log sqrt sin cos}, each operand produced by exactly one such operation with no jump, return or jump
+ * target in between; then across statements: a local written with such a tree ({@code DSTORE}) whose every read
+ * is an operand of one later tree in the same basic block (and reached by no other write) is folded into that
+ * tree, which turns the block's arithmetic into a DAG (a local read twice is one shared sub-expression).
+ * Operands that come from outside (the <em>leaves</em>) are merged when they are certainly the same value: reads
+ * of one local with the same reaching writes, reads of the same {@code double[]} element (same array and index
+ * locals, same reaching writes, nothing in between that could store into an array); constants are folded into
+ * the generated code.
+ *
+ * <p><b>How it is rewritten.</b> The gathered operations are removed (they have no side effects). Each leaf
+ * that had to be computed (an array element, a call's result) is stored into a fresh local where its operation
+ * used to be; a leaf that is a local still holding the same value at the root is simply read again there. At
+ * the root, the leaves are loaded and one call of a generated {@code pre$N(leaf slots..., tape)} in the
+ * companion computes the value in plain doubles (bit-identical: the same operations on the same operands), the
+ * partials with respect to each leaf by a reverse pass over the small DAG (skipping zero adjoints, as the sweep
+ * does), and records <b>one</b> node with the active leaves as arguments ({@code Tape.begin/arg/end}). While a
+ * Hessian is recorded, {@code pre$N} replays the operations one by one through {@code Ops} (which record second
+ * derivatives).
  */
 final class Preaccumulation {
     /** Marker owner for the root call left in the instruction list for {@link TwinMethodAdapter}. */
     static final String MARKER = "io/adjoint/agent/twin/Preaccumulation$Root";
+    /** Leaves of one generated method at most (each a long parameter: the JVM allows 255 parameter slots). */
     private static final int MAX_LEAVES = 24;
+    /** Operations of one generated method at most (keeps it small enough for the JIT to inline). */
+    private static final int MAX_OPS = 40;
     private static final String OPS = TwinOpcodes.OPS;
 
-    /** One operation of a tree; children are other ops or leaves (stack operands not produced by tree ops). */
+    /** One operation; children are other {@link Op}s (possibly shared), {@link Leaf}s or {@link Const}s. */
     private static final class Op {
-        final int opcode;
+        final AbstractInsnNode insn;
         final MethodInsnNode call; // for a Math function: the call itself; null for arithmetic
-        final Object[] children; // Op or Integer (leaf index)
+        final Object[] children;
 
-        Op(int opcode, MethodInsnNode call, Object[] children) {
-            this.opcode = opcode;
-            this.call = call;
+        Op(AbstractInsnNode insn, Object[] children) {
+            this.insn = insn;
+            this.call = insn instanceof MethodInsnNode m ? m : null;
             this.children = children;
+        }
+
+        int opcode() {
+            return insn.getOpcode();
         }
     }
 
-    /** Math functions whose derivative the generated code computes inline (as the rule table defines it). */
-    private static final java.util.Set<String> FUNCTIONS = java.util.Set.of("exp", "log", "sqrt", "sin", "cos");
+    /** A constant operand, folded into the generated method. */
+    private record Const(double value) {
+    }
 
-    /** A tree to generate: its root and its leaf count. */
+    /** An operand produced outside the DAG: a parameter of the generated method. */
+    private static final class Leaf {
+        final SourceValue source;
+        final Op parent;
+        final int operand;
+        /** The local variable its slot is read from at the root. */
+        int var = -1;
+        /** Still pushed by its own instructions: stored into {@link #var} where its parent operation was. */
+        boolean saved;
+        /** An earlier leaf certainly holding the same value, or null. */
+        Leaf same;
+        /** The parameter index of the generated method (of the representative leaf). */
+        int index = -1;
+
+        Leaf(SourceValue source, Op parent, int operand) {
+            this.source = source;
+            this.parent = parent;
+            this.operand = operand;
+        }
+
+        Leaf representative() {
+            return same == null ? this : same;
+        }
+
+        /** The single instruction that produced this operand, or null. */
+        AbstractInsnNode producer() {
+            return source.insns.size() == 1 ? source.insns.iterator().next() : null;
+        }
+    }
+
+    /** A generated method: its name, root and number of leaf parameters. */
     record Tree(String name, Op root, int leaves) {
     }
 
     private final List<Tree> trees = new ArrayList<>();
     private int counter;
 
-    /** Rewrites {@code m}'s instructions in place (inner ops removed, roots replaced by marker calls). */
+    // per method being rewritten
+    private MethodNode method;
+    private AbstractInsnNode[] insns;
+    private Frame<SourceValue>[] frames;
+    private Map<AbstractInsnNode, Integer> index;
+    private Set<LabelNode> targets;
+
+    /** Rewrites {@code m}'s instructions in place (gathered operations removed, roots replaced by marker calls). */
     void rewrite(String owner, MethodNode m) {
-        Frame<SourceValue>[] frames;
         try {
             frames = new Analyzer<>(new SourceInterpreter()).analyze(owner, m);
         } catch (AnalyzerException | RuntimeException e) {
             return; // leave the method as it is: every op is then recorded one by one
         }
-        AbstractInsnNode[] insns = m.instructions.toArray();
-        Map<AbstractInsnNode, Integer> index = new IdentityHashMap<>();
+        method = m;
+        insns = m.instructions.toArray();
+        index = new IdentityHashMap<>();
         for (int i = 0; i < insns.length; i++) {
             index.put(insns[i], i);
         }
-        Set<LabelNode> targets = jumpTargets(m);
-        // child op links: an operand produced by exactly one arithmetic op, with nothing in between that
-        // could enter or leave the block
+        targets = jumpTargets(m);
+        try {
+            rewrite();
+        } finally {
+            method = null;
+            insns = null;
+            frames = null;
+            index = null;
+            targets = null;
+        }
+    }
+
+    private void rewrite() {
+        // 1. trees inside expressions: an operand produced by exactly one arithmetic op, straight in between
         Map<AbstractInsnNode, AbstractInsnNode> parentOf = new IdentityHashMap<>();
         for (int i = 0; i < insns.length; i++) {
             if (!isArithmetic(insns[i]) || frames[i] == null) {
@@ -94,55 +169,375 @@ final class Preaccumulation {
             int arity = arity(insns[i]);
             Frame<SourceValue> f = frames[i];
             for (int k = 0; k < arity; k++) {
-                SourceValue v = f.getStack(f.getStackSize() - arity + k);
-                if (v.insns.size() == 1) {
-                    AbstractInsnNode p = v.insns.iterator().next();
-                    Integer pi = index.get(p);
-                    if (isArithmetic(p) && pi != null && pi < i && straight(insns, pi, i, targets)) {
-                        parentOf.put(p, insns[i]);
-                    }
+                AbstractInsnNode p = single(f.getStack(f.getStackSize() - arity + k));
+                Integer pi = p == null ? null : index.get(p);
+                if (p != null && isArithmetic(p) && pi < i && straight(pi, i)) {
+                    parentOf.put(p, insns[i]);
                 }
             }
         }
-        // roots: arithmetic ops that are nobody's child; build their trees
+        List<Op> roots = new ArrayList<>();
+        Map<AbstractInsnNode, Op> rootOf = new IdentityHashMap<>(); // root instruction -> its tree
+        Map<AbstractInsnNode, Op> leafOwner = new IdentityHashMap<>(); // leaf-producing DLOAD -> the tree reading it
+        Map<Op, List<Leaf>> loadLeaves = new IdentityHashMap<>();
         for (int i = 0; i < insns.length; i++) {
-            AbstractInsnNode insn = insns[i];
-            if (!isArithmetic(insn) || parentOf.containsKey(insn) || frames[i] == null) {
-                continue;
+            if (isArithmetic(insns[i]) && !parentOf.containsKey(insns[i]) && frames[i] != null) {
+                List<Leaf> leaves = new ArrayList<>();
+                Op root = build(insns[i], parentOf, leaves);
+                roots.add(root);
+                rootOf.put(insns[i], root);
+                for (Leaf l : leaves) {
+                    AbstractInsnNode p = l.producer();
+                    if (p != null && p.getOpcode() == Opcodes.DLOAD) {
+                        leafOwner.put(p, root);
+                    }
+                }
+                loadLeaves.put(root, leaves);
             }
-            List<AbstractInsnNode> inner = new ArrayList<>();
-            int[] leaves = {0};
-            Op root = build(insn, frames, index, parentOf, inner, leaves);
-            if (inner.isEmpty() || leaves[0] > MAX_LEAVES) {
-                continue; // a single operation gains nothing; very wide trees stay as they are
+        }
+        // 2. which reads each local write reaches
+        Map<AbstractInsnNode, List<AbstractInsnNode>> uses = new IdentityHashMap<>();
+        for (int i = 0; i < insns.length; i++) {
+            if (insns[i].getOpcode() == Opcodes.DLOAD && frames[i] != null) {
+                for (AbstractInsnNode def : frames[i].getLocal(((VarInsnNode) insns[i]).var).insns) {
+                    uses.computeIfAbsent(def, d -> new ArrayList<>()).add(insns[i]);
+                }
             }
-            String name = "pre$" + (counter++);
-            trees.add(new Tree(name, root, leaves[0]));
-            for (AbstractInsnNode op : inner) {
-                m.instructions.set(op, new InsnNode(Opcodes.NOP));
+        }
+        // 3. fold locals into the one tree that reads them (in order: a folded tree may itself have folds)
+        Set<Op> folded = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        Map<Op, AbstractInsnNode> foldedStore = new IdentityHashMap<>();
+        for (Op root : roots) {
+            Map<AbstractInsnNode, Op> chosen = new IdentityHashMap<>(); // DSTORE -> the tree folded in
+            for (Leaf l : loadLeaves.get(root)) {
+                AbstractInsnNode load = l.producer();
+                if (load == null || load.getOpcode() != Opcodes.DLOAD) {
+                    continue;
+                }
+                AbstractInsnNode store = single(frames[index.get(load)].getLocal(((VarInsnNode) load).var));
+                Op sub = store == null ? null : chosen.get(store);
+                if (sub == null && store != null && !chosen.containsKey(store)) {
+                    sub = foldable(store, root, rootOf, leafOwner, uses);
+                    if (sub != null) {
+                        Object before = l.parent.children[l.operand];
+                        l.parent.children[l.operand] = sub;
+                        if (leafCount(root) > MAX_LEAVES || ops(root).size() > MAX_OPS) {
+                            l.parent.children[l.operand] = before;
+                            sub = null;
+                        }
+                    }
+                    chosen.put(store, sub);
+                    if (sub != null) {
+                        folded.add(sub);
+                        foldedStore.put(sub, store);
+                    }
+                    continue;
+                }
+                if (sub != null) {
+                    l.parent.children[l.operand] = sub; // another read of the same local: the shared sub-DAG
+                }
             }
-            m.instructions.set(insn, new MethodInsnNode(Opcodes.INVOKESTATIC, MARKER, name,
-                    "(" + "D".repeat(leaves[0]) + ")D", false));
+        }
+        // 4. plan and rewrite each remaining root
+        for (Op root : roots) {
+            if (!folded.contains(root)) {
+                plan(root, foldedStore, uses);
+            }
         }
     }
 
-    private Op build(AbstractInsnNode insn, Frame<SourceValue>[] frames, Map<AbstractInsnNode, Integer> index,
-                     Map<AbstractInsnNode, AbstractInsnNode> parentOf, List<AbstractInsnNode> inner, int[] leaves) {
+    /**
+     * The tree written by {@code store} if it can be folded into {@code reader}: every read of the local reached by
+     * this write is an operand of {@code reader}, reached by no other write, in the same basic block.
+     */
+    private Op foldable(AbstractInsnNode store, Op reader, Map<AbstractInsnNode, Op> rootOf,
+                        Map<AbstractInsnNode, Op> leafOwner, Map<AbstractInsnNode, List<AbstractInsnNode>> uses) {
+        if (store.getOpcode() != Opcodes.DSTORE) {
+            return null;
+        }
+        int s = index.get(store);
+        if (frames[s] == null) {
+            return null;
+        }
+        Frame<SourceValue> f = frames[s];
+        AbstractInsnNode value = single(f.getStack(f.getStackSize() - 1));
+        Op sub = value == null ? null : rootOf.get(value);
+        if (sub == null || sub == reader || !straight(index.get(value), s) || !straight(s, index.get(reader.insn))) {
+            return null;
+        }
+        for (AbstractInsnNode use : uses.getOrDefault(store, List.of())) {
+            if (leafOwner.get(use) != reader || frames[index.get(use)].getLocal(((VarInsnNode) use).var).insns.size() != 1) {
+                return null;
+            }
+        }
+        return sub;
+    }
+
+    /** Decides, for the DAG under {@code root}, where each leaf is read from; rewrites the method if worth it. */
+    private void plan(Op root, Map<Op, AbstractInsnNode> foldedStore,
+                      Map<AbstractInsnNode, List<AbstractInsnNode>> uses) {
+        List<Op> ops = ops(root);
+        List<Leaf> leaves = leaves(ops);
+        int r = index.get(root.insn);
+        List<Leaf> distinct = new ArrayList<>();
+        Map<Leaf, Const> consts = new IdentityHashMap<>();
+        Map<Leaf, List<AbstractInsnNode>> removed = new IdentityHashMap<>(); // instructions no longer needed
+        Map<Object, Leaf> byKey = new HashMap<>();
+        for (Leaf l : leaves) {
+            AbstractInsnNode p = l.producer();
+            int consumer = index.get(l.parent.insn);
+            if (p != null && !shuffled(index.get(p), consumer)) {
+                Const c = constant(p);
+                if (c != null) {
+                    consts.put(l, c);
+                    removed.put(l, List.of(p));
+                    continue;
+                }
+                if (p.getOpcode() == Opcodes.DLOAD && reloadable((VarInsnNode) p, r)) {
+                    Object key = List.of("local", ((VarInsnNode) p).var, localDefs(p, ((VarInsnNode) p).var));
+                    l.var = ((VarInsnNode) p).var;
+                    removed.put(l, List.of(p));
+                    Leaf first = byKey.putIfAbsent(key, l);
+                    if (first != null) {
+                        l.same = first;
+                    } else {
+                        distinct.add(l);
+                    }
+                    continue;
+                }
+                if (p.getOpcode() == Opcodes.DALOAD) {
+                    List<AbstractInsnNode> address = addressOf(index.get(p));
+                    Leaf first = address == null ? null : byKey.get(addressKey(address));
+                    if (first != null && sameElement(first.producer(), p)) {
+                        l.same = first;
+                        removed.put(l, address);
+                        continue;
+                    }
+                    if (address != null) { // later reads of this element may reuse this one
+                        byKey.put(addressKey(address), l);
+                    }
+                }
+            }
+            l.saved = true;
+            distinct.add(l);
+        }
+        boolean merged = distinct.size() + consts.size() < leaves.size();
+        if (ops.size() < 2 && !merged) {
+            return; // a single operation gains nothing
+        }
+        if (distinct.size() > MAX_LEAVES || ops.size() > MAX_OPS) {
+            return; // very wide trees stay as they are
+        }
+        // the plan is final: rewrite
+        for (Map.Entry<Leaf, Const> e : consts.entrySet()) {
+            e.getKey().parent.children[e.getKey().operand] = e.getValue();
+        }
+        for (List<AbstractInsnNode> gone : removed.values()) {
+            for (AbstractInsnNode n : gone) {
+                method.instructions.remove(n);
+            }
+        }
+        for (int i = 0; i < distinct.size(); i++) {
+            Leaf l = distinct.get(i);
+            l.index = i;
+            if (l.saved) {
+                l.var = method.maxLocals;
+                method.maxLocals += 2;
+            }
+        }
+        String name = "pre$" + (counter++);
+        for (Op op : ops) {
+            InsnList replacement = new InsnList();
+            for (int k = op.children.length - 1; k >= 0; k--) { // the saved leaves are on top, last operand first
+                if (op.children[k] instanceof Leaf l && l.saved) {
+                    replacement.add(new VarInsnNode(Opcodes.DSTORE, l.var));
+                }
+            }
+            if (op == root) {
+                for (Leaf l : distinct) {
+                    replacement.add(new VarInsnNode(Opcodes.DLOAD, l.var));
+                }
+                replacement.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MARKER, name,
+                        "(" + "D".repeat(distinct.size()) + ")D", false));
+            }
+            AbstractInsnNode store = foldedStore.get(op);
+            if (store != null) { // a folded local: neither written nor read any more, the sub-DAG takes its place
+                method.instructions.remove(store);
+                for (AbstractInsnNode read : uses.get(store)) {
+                    method.instructions.remove(read);
+                }
+            }
+            if (replacement.size() == 0) {
+                method.instructions.remove(op.insn);
+            } else {
+                method.instructions.insertBefore(op.insn, replacement);
+                method.instructions.remove(op.insn);
+            }
+        }
+        trees.add(new Tree(name, root, distinct.size()));
+    }
+
+    private Op build(AbstractInsnNode insn, Map<AbstractInsnNode, AbstractInsnNode> parentOf, List<Leaf> leaves) {
         int i = index.get(insn);
         int arity = arity(insn);
         Frame<SourceValue> f = frames[i];
         Object[] children = new Object[arity];
+        Op op = new Op(insn, children);
         for (int k = 0; k < arity; k++) {
             SourceValue v = f.getStack(f.getStackSize() - arity + k);
-            AbstractInsnNode p = v.insns.size() == 1 ? v.insns.iterator().next() : null;
+            AbstractInsnNode p = single(v);
             if (p != null && parentOf.get(p) == insn) {
-                inner.add(p);
-                children[k] = build(p, frames, index, parentOf, inner, leaves);
+                children[k] = build(p, parentOf, leaves);
             } else {
-                children[k] = leaves[0]++;
+                Leaf l = new Leaf(v, op, k);
+                children[k] = l;
+                leaves.add(l);
             }
         }
-        return new Op(insn.getOpcode(), insn instanceof MethodInsnNode m ? m : null, children);
+        return op;
+    }
+
+    /** The operations of the DAG under {@code root}, each once, operands before their users. */
+    private static List<Op> ops(Op root) {
+        List<Op> out = new ArrayList<>();
+        postorder(root, out, java.util.Collections.newSetFromMap(new IdentityHashMap<>()));
+        return out;
+    }
+
+    private static void postorder(Op op, List<Op> out, Set<Op> seen) {
+        if (!seen.add(op)) {
+            return;
+        }
+        for (Object c : op.children) {
+            if (c instanceof Op child) {
+                postorder(child, out, seen);
+            }
+        }
+        out.add(op);
+    }
+
+    private static List<Leaf> leaves(List<Op> ops) {
+        List<Leaf> out = new ArrayList<>();
+        for (Op op : ops) {
+            for (Object c : op.children) {
+                if (c instanceof Leaf l) {
+                    out.add(l);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Leaves of the DAG under {@code root} before any merging (an upper bound of the parameters). */
+    private static int leafCount(Op root) {
+        return leaves(ops(root)).size();
+    }
+
+    private static AbstractInsnNode single(SourceValue v) {
+        return v != null && v.insns.size() == 1 ? v.insns.iterator().next() : null;
+    }
+
+    private static Const constant(AbstractInsnNode p) {
+        return switch (p.getOpcode()) {
+            case Opcodes.DCONST_0 -> new Const(0.0);
+            case Opcodes.DCONST_1 -> new Const(1.0);
+            case Opcodes.LDC -> ((LdcInsnNode) p).cst instanceof Double d ? new Const(d) : null;
+            default -> null;
+        };
+    }
+
+    /** The writes of local {@code var} that reach instruction {@code at}. */
+    private Set<AbstractInsnNode> localDefs(AbstractInsnNode at, int var) {
+        return frames[index.get(at)].getLocal(var).insns;
+    }
+
+    /**
+     * A read of a local that can be repeated at the root instruction {@code root}: the same writes reach both
+     * places and none of them happens in between.
+     */
+    private boolean reloadable(VarInsnNode load, int root) {
+        int from = index.get(load);
+        if (frames[root] == null || !frames[root].getLocal(load.var).insns.equals(localDefs(load, load.var))) {
+            return false;
+        }
+        for (int i = from + 1; i < root; i++) {
+            if (insns[i] instanceof VarInsnNode v && v.var == load.var && v.getOpcode() >= Opcodes.ISTORE
+                    && v.getOpcode() <= Opcodes.ASTORE) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a DUP, SWAP or POP lies strictly between {@code from} and {@code to}: then operands are not moved. */
+    private boolean shuffled(int from, int to) {
+        for (int i = from + 1; i < to; i++) {
+            int op = insns[i].getOpcode();
+            if (op >= Opcodes.POP && op <= Opcodes.SWAP) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The instructions {@code aload a; <int expression of locals and constants>; daload} ending at {@code at},
+     * contiguous and free of side effects, or null.
+     */
+    private List<AbstractInsnNode> addressOf(int at) {
+        int need = 1;
+        int j = at - 1;
+        for (; j >= 0 && need > 0; j--) {
+            AbstractInsnNode n = insns[j];
+            int op = n.getOpcode();
+            if (op == Opcodes.ILOAD || (op >= Opcodes.ICONST_M1 && op <= Opcodes.ICONST_5) || op == Opcodes.BIPUSH
+                    || op == Opcodes.SIPUSH || (op == Opcodes.LDC && ((LdcInsnNode) n).cst instanceof Integer)) {
+                need--;
+            } else if (op == Opcodes.IADD || op == Opcodes.ISUB || op == Opcodes.IMUL || op == Opcodes.ISHL) {
+                need++;
+            } else {
+                return null;
+            }
+        }
+        if (need != 0 || j < 0 || insns[j].getOpcode() != Opcodes.ALOAD || frames[j] == null) {
+            return null;
+        }
+        return List.of(insns).subList(j, at + 1);
+    }
+
+    /** What identifies the element an address reads: each instruction, and for local reads their reaching writes. */
+    private Object addressKey(List<AbstractInsnNode> address) {
+        List<Object> key = new ArrayList<>();
+        for (AbstractInsnNode n : address) {
+            key.add(n.getOpcode());
+            if (n instanceof VarInsnNode v) {
+                key.add(v.var);
+                key.add(localDefs(n, v.var));
+            } else if (n instanceof IntInsnNode v) {
+                key.add(v.operand);
+            } else if (n instanceof LdcInsnNode v) {
+                key.add(v.cst);
+            }
+        }
+        return key;
+    }
+
+    /** Two reads of the same element address: also nothing in between may store into an array. */
+    private boolean sameElement(AbstractInsnNode first, AbstractInsnNode later) {
+        int a = index.get(first), b = index.get(later);
+        if (a >= b || !straight(a, b)) {
+            return false;
+        }
+        for (int i = a + 1; i < b; i++) {
+            AbstractInsnNode n = insns[i];
+            int op = n.getOpcode();
+            if (op == Opcodes.DASTORE || op == Opcodes.MONITORENTER || op == Opcodes.MONITOREXIT
+                    || n instanceof org.objectweb.asm.tree.InvokeDynamicInsnNode
+                    || (n instanceof MethodInsnNode m && !isArithmetic(m))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** + - * / and negation, and calls of the Math and StrictMath functions in {@link #FUNCTIONS}. */
@@ -156,12 +551,15 @@ final class Preaccumulation {
                 || op == Opcodes.DNEG;
     }
 
+    /** Math functions whose derivative the generated code computes inline (as the rule table defines it). */
+    private static final Set<String> FUNCTIONS = Set.of("exp", "log", "sqrt", "sin", "cos");
+
     private static int arity(AbstractInsnNode insn) {
         return insn.getOpcode() == Opcodes.DNEG || insn instanceof MethodInsnNode ? 1 : 2;
     }
 
     /** No jump, switch, return, throw or jump target strictly between {@code from} and {@code to}. */
-    private static boolean straight(AbstractInsnNode[] insns, int from, int to, Set<LabelNode> targets) {
+    private boolean straight(int from, int to) {
         for (int i = from + 1; i < to; i++) {
             AbstractInsnNode n = insns[i];
             if (n instanceof LabelNode l && targets.contains(l)) {
@@ -225,7 +623,7 @@ final class Preaccumulation {
         mv.visitVarInsn(Opcodes.ALOAD, tape);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "isSecondOrder", "()Z", false);
         mv.visitJumpInsn(Opcodes.IFEQ, firstOrder);
-        replay(mv, tree.root, tape);
+        replay(mv, order(tree.root), tape, tape + 1);
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitLabel(firstOrder);
         // leaf values
@@ -239,9 +637,8 @@ final class Preaccumulation {
             mv.visitVarInsn(Opcodes.DSTORE, leafValue[i]);
         }
         // forward: values of the operations, in evaluation order
-        List<Op> order = new ArrayList<>();
-        postorder(tree.root, order);
-        Map<Op, Integer> opValue = new HashMap<>();
+        List<Op> order = ops(tree.root);
+        Map<Op, Integer> opValue = new IdentityHashMap<>();
         for (Op op : order) {
             for (Object c : op.children) {
                 loadValue(mv, c, leafValue, opValue);
@@ -249,7 +646,7 @@ final class Preaccumulation {
             if (op.call != null) { // the same function of the same class: bit-identical values
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, op.call.owner, op.call.name, op.call.desc, false);
             } else {
-                mv.visitInsn(op.opcode);
+                mv.visitInsn(op.opcode());
             }
             opValue.put(op, next);
             mv.visitVarInsn(Opcodes.DSTORE, next);
@@ -268,7 +665,7 @@ final class Preaccumulation {
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitLabel(record);
         // reverse over the tree: adjoints of operations and leaves
-        Map<Op, Integer> opAdj = new HashMap<>();
+        Map<Op, Integer> opAdj = new IdentityHashMap<>();
         int[] leafAdj = new int[k];
         for (int i = 0; i < k; i++) {
             leafAdj[i] = next;
@@ -302,7 +699,7 @@ final class Preaccumulation {
                 mv.visitLabel(skip);
                 continue;
             }
-            switch (op.opcode) {
+            switch (op.opcode()) {
                 case Opcodes.DADD -> {
                     accumulate(mv, l, leafAdj, opAdj, () -> mv.visitVarInsn(Opcodes.DLOAD, a));
                     accumulate(mv, r, leafAdj, opAdj, () -> mv.visitVarInsn(Opcodes.DLOAD, a));
@@ -345,7 +742,7 @@ final class Preaccumulation {
                         mv.visitInsn(Opcodes.DNEG);
                     });
                 }
-                default -> throw new IllegalStateException("opcode " + op.opcode);
+                default -> throw new IllegalStateException("opcode " + op.opcode());
             }
             mv.visitLabel(skip);
         }
@@ -395,48 +792,67 @@ final class Preaccumulation {
         }
     }
 
-    private static void postorder(Op op, List<Op> out) {
-        for (Object c : op.children) {
-            if (c instanceof Op child) {
-                postorder(child, out);
-            }
-        }
-        out.add(op);
+    private static List<Op> order(Op root) {
+        return ops(root);
     }
 
     private static void loadValue(MethodVisitor mv, Object node, int[] leafValue, Map<Op, Integer> opValue) {
-        mv.visitVarInsn(Opcodes.DLOAD, node instanceof Op op ? opValue.get(op) : leafValue[(Integer) node]);
+        if (node instanceof Const c) {
+            mv.visitLdcInsn(c.value());
+        } else {
+            mv.visitVarInsn(Opcodes.DLOAD, node instanceof Op op ? opValue.get(op) : leafValue[leafIndex(node)]);
+        }
     }
 
-    /** adj[node] += (the value the emitter pushes). */
+    private static int leafIndex(Object leaf) {
+        return ((Leaf) leaf).representative().index;
+    }
+
+    /** adj[node] += (the value the emitter pushes); constants have no adjoint. */
     private static void accumulate(MethodVisitor mv, Object node, int[] leafAdj, Map<Op, Integer> opAdj,
                                    Runnable pushContribution) {
-        int var = node instanceof Op op ? opAdj.get(op) : leafAdj[(Integer) node];
+        if (node instanceof Const) {
+            return;
+        }
+        int var = node instanceof Op op ? opAdj.get(op) : leafAdj[leafIndex(node)];
         mv.visitVarInsn(Opcodes.DLOAD, var);
         pushContribution.run();
         mv.visitInsn(Opcodes.DADD);
         mv.visitVarInsn(Opcodes.DSTORE, var);
     }
 
-    /** The operations one by one through Ops, on slots: exactly what the twin would have done. */
-    private static void replay(MethodVisitor mv, Op op, int tape) {
-        for (Object c : op.children) {
-            if (c instanceof Op child) {
-                replay(mv, child, tape);
-            } else {
-                mv.visitVarInsn(Opcodes.LLOAD, 2 * (Integer) c);
+    /**
+     * The operations one by one through Ops, on slots: exactly what the twin would have done. Each operation's slot
+     * is kept in a local from {@code firstLocal} on (a shared sub-expression is recorded once).
+     */
+    private static void replay(MethodVisitor mv, List<Op> order, int tape, int firstLocal) {
+        Map<Op, Integer> slotOf = new IdentityHashMap<>();
+        int next = firstLocal;
+        for (Op op : order) {
+            for (Object c : op.children) {
+                if (c instanceof Op child) {
+                    mv.visitVarInsn(Opcodes.LLOAD, slotOf.get(child));
+                } else if (c instanceof Const k) {
+                    mv.visitLdcInsn(io.adjoint.internal.Slot.passive(k.value()));
+                } else {
+                    mv.visitVarInsn(Opcodes.LLOAD, 2 * leafIndex(c));
+                }
             }
+            mv.visitVarInsn(Opcodes.ALOAD, tape);
+            if (op.call != null) {
+                mv.visitLdcInsn(op.call.owner);
+                mv.visitLdcInsn(op.call.name);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "unaryRule",
+                        "(J" + TAPE_DESC + "Ljava/lang/String;Ljava/lang/String;)J", false);
+            } else {
+                String[] call = TwinOpcodes.computing(op.opcode());
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, call[0], call[1], call[2], false);
+            }
+            slotOf.put(op, next);
+            mv.visitVarInsn(Opcodes.LSTORE, next);
+            next += 2;
         }
-        mv.visitVarInsn(Opcodes.ALOAD, tape);
-        if (op.call != null) {
-            mv.visitLdcInsn(op.call.owner);
-            mv.visitLdcInsn(op.call.name);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "unaryRule",
-                    "(J" + TAPE_DESC + "Ljava/lang/String;Ljava/lang/String;)J", false);
-            return;
-        }
-        String[] call = TwinOpcodes.computing(op.opcode);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, call[0], call[1], call[2], false);
+        mv.visitVarInsn(Opcodes.LLOAD, slotOf.get(order.get(order.size() - 1)));
     }
 
     private static void pushInt(MethodVisitor mv, int i) {

@@ -94,10 +94,10 @@ public final class TwinGenerator {
                 paramSlots += t.getSize();
             }
             String where = host.name.replace('/', '.') + "." + m.name;
-            int maxLocals = Math.max(m.maxLocals, paramSlots);
             if (PREACCUMULATE) {
-                pre.rewrite(host.name, m);
+                pre.rewrite(host.name, m); // may add locals: the tape's local comes after them
             }
+            int maxLocals = Math.max(m.maxLocals, paramSlots);
             m.accept(new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile, hierarchy,
                     companionName));
         }
