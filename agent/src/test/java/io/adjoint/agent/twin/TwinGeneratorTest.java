@@ -1,6 +1,7 @@
 package io.adjoint.agent.twin;
 
 import io.adjoint.agent.twin.targets.ArrayOps;
+import io.adjoint.agent.twin.targets.Blocks;
 import io.adjoint.agent.twin.targets.Exceptions;
 import io.adjoint.agent.twin.targets.Fields;
 import io.adjoint.agent.twin.targets.Legacy;
@@ -17,7 +18,9 @@ import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.util.CheckClassAdapter;
 
@@ -43,7 +46,7 @@ class TwinGeneratorTest {
 
     private static final Class<?>[] TARGETS = {Loops.class, Switches.class, Exceptions.class, Fields.class,
         Fields.Sub.class, ArrayOps.class, Locals.class, ManyMethods.class, Shape.class,
-        ManyMethods.Point.class, Switches.Kind.class, Legacy.class, TwinGeneratorTest.class};
+        ManyMethods.Point.class, Switches.Kind.class, Legacy.class, Blocks.class, TwinGeneratorTest.class};
 
     private static byte[] classFile(Class<?> c) throws IOException {
         try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
@@ -63,10 +66,49 @@ class TwinGeneratorTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"Loops", "Switches", "Exceptions", "Fields", "Fields$Sub", "ArrayOps", "Locals",
-        "ManyMethods", "Shape", "ManyMethods$Point", "Switches$Kind", "Legacy", "TwinGeneratorTest"})
+        "ManyMethods", "Shape", "ManyMethods$Point", "Switches$Kind", "Legacy", "Blocks", "TwinGeneratorTest"})
     void companionPassesTheVerifiers(String simpleName) throws Throwable {
         Class<?> host = target(simpleName);
         verify(host, classFile(host));
+    }
+
+    /**
+     * Preaccumulation across statements, checked on the generated code: which Ops calls and generated methods
+     * (with how many leaf slots) each twin makes. Derivatives of the same shapes: it-tests' BasicBlocksTest.
+     */
+    @Test
+    void basicBlocksBecomeOneNode() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        // Rosenbrock's loop body: x[i+1] and x[i] read once each, one node with leaves f, x[i], x[i+1]
+        assertEquals(java.util.List.of("daload", "daload", "pre$(JJJ)"), calls(generated, "rosenbrock"));
+        // t is read after the loop: its own node; s's statement reads it
+        assertEquals(java.util.List.of("daload", "pre$(J)", "pre$(JJ)", "add"), calls(generated, "readAfterTheBlock"));
+        // a store or a call between two reads of x[0]: read twice (a is also stored into x: a node of its own)
+        assertEquals(java.util.List.of("daload", "daload", "mul", "dastore", "daload", "pre$(JJ)"),
+                calls(generated, "storeBetweenReads"));
+        // a = x[0] * x[1] is folded into a + b across the call: its leaves were kept before the call
+        assertEquals(java.util.List.of("daload", "daload", "touch", "daload", "pre$(JJJ)"),
+                calls(generated, "callBetweenReads"));
+    }
+
+    /** The calls a twin makes, in order: Ops methods by name, generated methods as "pre$(leaf slots)". */
+    private static java.util.List<String> calls(ClassNode companion, String twin) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        MethodNode m = companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow();
+        for (AbstractInsnNode n : m.instructions) {
+            if (n instanceof MethodInsnNode c) {
+                if (c.name.startsWith("pre$")) {
+                    out.add("pre$(" + c.desc.substring(1, c.desc.indexOf('L')) + ")");
+                } else if (c.owner.endsWith("/Ops") || !c.owner.startsWith("io/adjoint/internal")) {
+                    out.add(c.name);
+                }
+            } else if (n instanceof org.objectweb.asm.tree.InvokeDynamicInsnNode d) {
+                out.add(d.name);
+            }
+        }
+        return out;
     }
 
     /**

@@ -1,0 +1,50 @@
+package io.adjoint.agent.twin.targets;
+
+/**
+ * Target: basic blocks of double arithmetic for preaccumulation across statements. Each method's comment says
+ * what the generated code must look like (TwinGeneratorTest checks it); it-tests' BasicBlocksTest checks the
+ * derivatives of the same shapes.
+ */
+public class Blocks {
+    /** One node per iteration with three leaves (f, x[i], x[i+1]): two array reads, one generated method. */
+    public static double rosenbrock(double[] x) {
+        double f = 0;
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double t1 = x[i + 1] - x[i] * x[i];
+            double t2 = 1 - x[i];
+            f += 100 * t1 * t1 + t2 * t2;
+        }
+        return f;
+    }
+
+    /** t is also read after the loop: it must stay a node of its own. */
+    public static double readAfterTheBlock(double[] x) {
+        double t = 0;
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            t = x[i] * x[i] + 1;
+            s += t * 2;
+        }
+        return s + t;
+    }
+
+    /** A store into an array between two reads of x[0]: two reads, not one. */
+    public static double storeBetweenReads(double[] x) {
+        double a = x[0] * x[1];
+        x[0] = a;
+        double b = x[0] * 3;
+        return a + b;
+    }
+
+    /** A call between two reads of x[0] (it may store into x): two reads. */
+    public static double callBetweenReads(double[] x) {
+        double a = x[0] * x[1];
+        touch(x);
+        double b = x[0] * 3;
+        return a + b;
+    }
+
+    static void touch(double[] x) {
+        x[0] = x[0] + 1;
+    }
+}

@@ -1,0 +1,153 @@
+package io.adjoint.it.validation;
+
+import io.adjoint.Gradients;
+import io.adjoint.ScalarFunction;
+import org.junit.jupiter.api.Test;
+
+import static io.adjoint.it.validation.V.ANALYTIC;
+
+/**
+ * Preaccumulation across statements (agent twin/Preaccumulation; TwinGeneratorTest checks the generated code's
+ * shape): every gathered block against hand-derived gradients or Richardson differences, and its Hessian (which
+ * replays the gathered operations one by one) against hand-derived second derivatives.
+ */
+class BasicBlocksTest {
+    private static final double[] X = {0.7, -1.3, 2.1, 0.4, -0.2, 1.1};
+
+    @Test
+    void rosenbrockLoopBody() {
+        double[] x = X.clone();
+        double[] g = new double[x.length];
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double t1 = x[i + 1] - x[i] * x[i];
+            g[i] = -400 * t1 * x[i] - 2 * (1 - x[i]);
+            g[i + 1] = 200 * t1;
+        }
+        V.gradient("rosenbrock", BlocksTarget::rosenbrock, x, g, ANALYTIC);
+        // Hessian of one pair: [[1200 x0^2 - 400 x1 + 2, -400 x0], [-400 x0, 200]]
+        double[][] h = Gradients.hessian(BlocksTarget::rosenbrock).at(0.7, -1.3);
+        double[][] expected = {{1200 * 0.49 + 400 * 1.3 + 2, -400 * 0.7}, {-400 * 0.7, 200}};
+        for (int i = 0; i < 2; i++) {
+            V.compare("rosenbrock Hessian row " + i, expected[i], h[i], ANALYTIC);
+        }
+    }
+
+    @Test
+    void chainOfLocalsReadTwice() {
+        double[] x = {0.7, -1.3};
+        double a = x[0] * x[1];
+        double b = a + Math.sin(a);
+        double c = b * b - a;
+        double q = 1 + b * b;
+        double db = 1 + Math.cos(a);
+        // f = c / q: df/da = (dc/da q - c dq/da) / q^2, dc/da = 2 b db - 1, dq/da = 2 b db
+        double dfda = ((2 * b * db - 1) * q - c * 2 * b * db) / (q * q);
+        V.gradient("chain", BlocksTarget::chain, x, new double[] {dfda * x[1], dfda * x[0]}, ANALYTIC);
+        hessianAgainstFd("chain", BlocksTarget::chain, x);
+    }
+
+    @Test
+    void localReadAfterTheBlock() {
+        double[] x = X.clone();
+        double[] g = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            g[i] = 4 * x[i];
+        }
+        g[x.length - 1] += 2 * x[x.length - 1];
+        V.gradient("read after the block", BlocksTarget::readAfterTheBlock, x, g, ANALYTIC);
+    }
+
+    @Test
+    void storeBetweenReadsOfAnElement() {
+        double[] x = {0.7, -1.3};
+        // a = x0 x1, b = a^2: f = a + a^2
+        double dfda = 1 + 2 * x[0] * x[1];
+        V.gradient("store between reads", BlocksTarget::storeBetweenReads, x,
+                new double[] {dfda * x[1], dfda * x[0]}, ANALYTIC);
+        hessianAgainstFd("store between reads", BlocksTarget::storeBetweenReads, x);
+    }
+
+    @Test
+    void callBetweenReadsOfAnElement() {
+        double[] x = {0.7, -1.3};
+        // f = x0 x1 + 3 x0^2
+        V.gradient("call between reads", BlocksTarget::callBetweenReads, x,
+                new double[] {x[1] + 6 * x[0], x[0]}, ANALYTIC);
+    }
+
+    @Test
+    void indexChangesBetweenReads() {
+        double[] x = {0.7, -1.3, 2.1};
+        // f = x1 x0^2 + x2^2
+        V.gradient("index changes", BlocksTarget::indexChangesBetweenReads, x,
+                new double[] {2 * x[0] * x[1], x[0] * x[0], 2 * x[2]}, ANALYTIC);
+    }
+
+    @Test
+    void arrayChangesBetweenReads() {
+        double[] x = {0.7, -1.3};
+        // y' = {2 x1}: f = 2 x1 x0^2 + 2 x1
+        V.gradient("array changes", BlocksTarget::arrayChangesBetweenReads, x,
+                new double[] {4 * x[1] * x[0], 2 * x[0] * x[0] + 2}, ANALYTIC);
+    }
+
+    @Test
+    void ternaryOperand() {
+        double[] x = {0.7, -1.3};
+        // x0 > 0: f = x0^2 x1 + x0 x1
+        V.gradient("ternary", BlocksTarget::ternaryOperand, x,
+                new double[] {2 * x[0] * x[1] + x[1], x[0] * x[0] + x[0]}, ANALYTIC);
+        double[] y = {-0.7, -1.3};
+        // x0 < 0: f = x0 x1^2 + x0 x1
+        V.gradient("ternary, other arm", BlocksTarget::ternaryOperand, y,
+                new double[] {y[1] * y[1] + y[1], 2 * y[0] * y[1] + y[0]}, ANALYTIC);
+    }
+
+    @Test
+    void localReadInACatchBlock() {
+        double[] x = {0.7, -1.3, 2.1};
+        V.gradient("try", BlocksTarget::readInCatch, x, new double[] {x[1] * x[2], x[0] * x[2], x[0] * x[1]}, ANALYTIC);
+        double[] y = {0.7, -1.3, -2.1};
+        V.gradient("catch", BlocksTarget::readInCatch, y, new double[] {y[1], y[0], 0}, ANALYTIC);
+    }
+
+    @Test
+    void sameLocalTwiceInOneExpression() {
+        double[] x = {0.7, -1.3};
+        double u = x[0] + x[1];
+        double d = 3 * u * u + 1;
+        V.gradient("same local twice", BlocksTarget::sameLocalTwice, x, new double[] {d, d}, ANALYTIC);
+        hessianAgainstFd("same local twice", BlocksTarget::sameLocalTwice, x);
+    }
+
+    @Test
+    void functionsAcrossStatements() {
+        double[] x = {0.7, -1.3, 2.1};
+        V.gradientFd("functions", BlocksTarget::functions, x);
+        hessianAgainstFd("functions", BlocksTarget::functions, x);
+    }
+
+    @Test
+    void computedIndices() {
+        V.gradientFd("indexed", BlocksTarget::indexed, X.clone());
+        hessianAgainstFd("indexed", BlocksTarget::indexed, X.clone());
+    }
+
+    /** Each Hessian row against Richardson differences of the (independently checked) reverse gradient. */
+    private static void hessianAgainstFd(String what, ScalarFunction f, double[] x) {
+        double[][] h = Gradients.hessian(f).at(x);
+        for (int i = 0; i < x.length; i++) {
+            int row = i;
+            double[] expected = new double[x.length];
+            for (int j = 0; j < x.length; j++) {
+                int col = j;
+                expected[j] = V.fd(t -> {
+                    double[] y = x.clone();
+                    y[col] = t;
+                    return Gradients.of(f).at(y)[row];
+                }, x[j]);
+            }
+            V.compare(what + " Hessian row " + i, expected, h[i], V.FD);
+        }
+    }
+}
