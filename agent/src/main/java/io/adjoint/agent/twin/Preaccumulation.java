@@ -600,9 +600,9 @@ final class Preaccumulation {
     // ---- generation of pre$N(long leaf0, ..., long leafK-1, Tape t) ----------------------------------
 
     /** Adds the generated methods to the companion class. */
-    void emit(ClassVisitor cv) {
+    void emit(ClassVisitor cv, String companion) {
         for (Tree tree : trees) {
-            emit(cv, tree);
+            emit(cv, tree, companion);
         }
     }
 
@@ -611,19 +611,22 @@ final class Preaccumulation {
         return "(" + "J".repeat(leaves) + TAPE_DESC + ")J";
     }
 
-    private void emit(ClassVisitor cv, Tree tree) {
+    private void emit(ClassVisitor cv, Tree tree, String companion) {
         int k = tree.leaves;
         MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                 tree.name, descriptor(k), null, null);
         mv.visitCode();
         int tape = 2 * k;
         int next = tape + 1;
-        // the second-order path: the same operations one by one through Ops
+        // the second-order path (Hessians): a method of its own, so that this one stays small enough to inline
         Label firstOrder = new Label();
         mv.visitVarInsn(Opcodes.ALOAD, tape);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "isSecondOrder", "()Z", false);
         mv.visitJumpInsn(Opcodes.IFEQ, firstOrder);
-        replay(mv, order(tree.root), tape, tape + 1);
+        for (int i = 0; i <= k; i++) {
+            mv.visitVarInsn(i < k ? Opcodes.LLOAD : Opcodes.ALOAD, 2 * i);
+        }
+        mv.visitMethodInsn(Opcodes.INVOKESTATIC, companion, tree.name + "$2", descriptor(k), false);
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitLabel(firstOrder);
         // leaf values
@@ -682,12 +685,16 @@ final class Preaccumulation {
         for (int j = order.size() - 1; j >= 0; j--) {
             Op op = order.get(j);
             int a = opAdj.get(op);
-            // like the reverse sweep, an operation whose adjoint is zero passes nothing on (no 0 * inf)
+            // like the reverse sweep, an operation whose adjoint is zero passes nothing on (no 0 * inf); only
+            // needed where a partial may be infinite (the root's adjoint is 1; + - and negation pass on +-adjoint)
             Label skip = new Label();
-            mv.visitVarInsn(Opcodes.DLOAD, a);
-            mv.visitInsn(Opcodes.DCONST_0);
-            mv.visitInsn(Opcodes.DCMPL);
-            mv.visitJumpInsn(Opcodes.IFEQ, skip);
+            int opc = op.opcode();
+            if (op != tree.root && (op.call != null || opc == Opcodes.DMUL || opc == Opcodes.DDIV)) {
+                mv.visitVarInsn(Opcodes.DLOAD, a);
+                mv.visitInsn(Opcodes.DCONST_0);
+                mv.visitInsn(Opcodes.DCMPL);
+                mv.visitJumpInsn(Opcodes.IFEQ, skip);
+            }
             Object l = op.children[0];
             Object r = op.children.length > 1 ? op.children[1] : null;
             if (op.call != null) {
@@ -762,6 +769,14 @@ final class Preaccumulation {
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
+        // pre$N$2: the same operations one by one through Ops, which record second derivatives
+        MethodVisitor h = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                tree.name + "$2", descriptor(k), null, null);
+        h.visitCode();
+        replay(h, order, tape, tape + 1);
+        h.visitInsn(Opcodes.LRETURN);
+        h.visitMaxs(0, 0);
+        h.visitEnd();
     }
 
     /** Pushes f'(x) for a Math function op with argument {@code x} (the conventions of the rule table). */

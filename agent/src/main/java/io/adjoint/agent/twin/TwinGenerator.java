@@ -101,7 +101,7 @@ public final class TwinGenerator {
             m.accept(new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile, hierarchy,
                     companionName));
         }
-        pre.emit(cw);
+        pre.emit(cw, companionName);
         cw.visitEnd();
         return new Companion(companionName, cw.toByteArray(), names);
     }
