@@ -58,16 +58,19 @@ public final class Entry {
         public boolean resultSet;
         /** For a constructor call: "owner.<init>desc" of the constructor meant; null for other calls. */
         final String constructor;
+        /** For a constructor call: the recording of the twin code that calls it (the twin branch records there). */
+        public final Tape tape;
         boolean taken;
 
         public Frame(long[] slots, boolean awaitsResult) {
-            this(slots, awaitsResult, null);
+            this(slots, awaitsResult, null, null);
         }
 
-        Frame(long[] slots, boolean awaitsResult, String constructor) {
+        Frame(long[] slots, boolean awaitsResult, String constructor, Tape tape) {
             this.slots = slots;
             this.awaitsResult = awaitsResult;
             this.constructor = constructor;
+            this.tape = tape;
         }
     }
 
@@ -186,14 +189,20 @@ public final class Entry {
     // ---- constructors: twin code calls the real constructor with primal values and leaves the slots here;
     //      the constructor's twin branch (added by the agent) takes them back.
 
-    /** Called by twin code just before {@code invokespecial constructor}; returns the frame to restore. */
-    public static Frame toConstructor(long[] slots, String constructor) {
-        return enter(new Frame(slots, false, constructor));
+    /**
+     * Called by twin code just before {@code invokespecial constructor}; returns the frame to restore. The tape
+     * gives the thread's entry state: no thread-local lookup.
+     */
+    public static Frame toConstructor(long[] slots, String constructor, Tape t) {
+        State s = t.entryState;
+        Frame prev = s.frame;
+        s.frame = new Frame(slots, false, constructor, t);
+        return prev;
     }
 
     /** Called by twin code after the constructor returned: an active argument nobody took is refused. */
     public static void constructed(Frame previous, Tape t) {
-        State s = STATE.get();
+        State s = t.entryState;
         Frame f = s.frame;
         s.frame = previous;
         if (f != null && !f.taken) {
@@ -207,17 +216,18 @@ public final class Entry {
         }
     }
 
-    /** The constructor's twin branch asks for its slots: non-null only if its caller was twin code. */
-    public static long[] constructorSlots(String constructor) {
-        if (Tape.current() == null) {
-            return null;
-        }
+    /**
+     * The constructor's twin branch asks for its frame (one thread-local lookup): non-null only if its caller was
+     * twin code, which left a frame naming this constructor; the frame carries the slots and the tape. A recording
+     * closing drops its pending frame ({@link #closed}), so a frame found here belongs to an open recording.
+     */
+    public static Frame constructorFrame(String constructor) {
         Frame f = STATE.get().frame;
-        if (f == null || f.taken || !constructor.equals(f.constructor)) {
+        if (f == null || f.taken || f.tape == null || !constructor.equals(f.constructor)) {
             return null;
         }
         f.taken = true;
-        return f.slots;
+        return f;
     }
 
     /** Remembers the slots of the doubles a lambda created in twin code captured (0 where not a double). */

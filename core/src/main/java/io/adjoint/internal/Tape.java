@@ -60,6 +60,13 @@ public final class Tape {
     /** Shadows of double[] arrays and double fields written with active values during this recording. */
     final Shadows shadows = new Shadows();
 
+    /**
+     * This recording's identity, unique in the JVM (a 64-bit count, never reused): in-object field shadows
+     * ({@link Ops#shadowGet}) are believed only by the recording whose stamp they carry.
+     */
+    long stamp;
+    private static final java.util.concurrent.atomic.AtomicLong STAMPS = new java.util.concurrent.atomic.AtomicLong();
+
     private Tape(Pool pool) {
         this.pool = pool;
         this.entryState = Entry.state();
@@ -75,6 +82,7 @@ public final class Tape {
         if (t.nodes != 0 || t.secondOrder) { // close() has reset it already, unless it was never closed
             t.reset();
         }
+        t.stamp = STAMPS.incrementAndGet();
         Entry.opened();
         return t;
     }
@@ -90,6 +98,17 @@ public final class Tape {
     public static Tape current() {
         Pool p = POOL.get();
         return p.depth == 0 ? null : p.tapes.get(p.depth - 1);
+    }
+
+    /** Whether {@code stamp} is that of a recording of this thread that is open around this one. */
+    boolean enclosingStamp(long stamp) {
+        for (int i = 0; i < pool.depth; i++) {
+            Tape outer = pool.tapes.get(i);
+            if (outer != this && outer.stamp == stamp) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Ends this recording and releases what it holds. */
