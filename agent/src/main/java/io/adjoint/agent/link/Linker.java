@@ -77,8 +77,7 @@ public final class Linker {
                         true, type, callee, where));
             }
             default:
-                return new ConstantCallSite(new VirtualSite(ownerClass, name, desc, plain, type, hostLookup, where)
-                        .handle());
+                return new VirtualSite(ownerClass, name, desc, plain, type, hostLookup, where).callSite();
         }
     }
 
