@@ -392,8 +392,8 @@ public final class Ops {
 
     /** A double field read through its object's shadow array {@code s} (may be null): element {@code i}. */
     public static long shadowGet(long[] s, double v, int i, Tape t) {
-        if (s != null && s[0] == t.stamp) {
-            long slot = s[i];
+        if (s != null) {
+            long slot = s[0] == t.stamp ? s[i] : t.shadows.nestedField(s, i);
             if (slot != 0) {
                 return checkFresh(slot, v, t, "a double field");
             }
@@ -403,32 +403,28 @@ public final class Ops {
 
     /**
      * A double field write: returns the shadow array to keep in the object ({@code s} itself, or a fresh one of
-     * {@code length} when {@code s} belongs to another recording and an active value is stored).
+     * {@code length} when {@code s} belongs to another recording and an active value is stored). An array of a
+     * recording open around this one (a nested recording started inside it) is left alone: this recording keeps
+     * its slots for that object in its own map, so the enclosing recording finds its slots again afterwards.
      */
     public static long[] shadowPut(long[] s, long v, int i, int length, Tape t) {
-        if (Slot.isActive(v)) {
-            if (s == null || s[0] != t.stamp) {
-                s = freshShadow(s, length, t);
+        if (s != null && s[0] == t.stamp) {
+            s[i] = Slot.isActive(v) ? v : 0;
+        } else if (s != null && t.enclosingStamp(s[0])) {
+            if (Slot.isActive(v) || t.shadows.nestedField(s, i) != 0) {
+                t.shadows.putField(s, i, Slot.isActive(v) ? v : 0);
             }
+        } else if (Slot.isActive(v)) {
+            s = new long[length];
+            s[0] = t.stamp;
             s[i] = v;
-        } else if (s != null && s[0] == t.stamp) {
-            s[i] = 0;
         }
         return s;
     }
 
-    private static long[] freshShadow(long[] old, int length, Tape t) {
-        if (old != null && t.enclosingStamp(old[0])) {
-            for (int k = 1; k < old.length; k++) {
-                if (old[k] != 0) { // the enclosing recording's slots would be lost when this one replaced them
-                    throw new NotDifferentiableException("a nested recording writes an active value into an object "
-                            + "whose double fields hold active values of the recording around it");
-                }
-            }
-        }
-        long[] s = new long[length];
-        s[0] = t.stamp;
-        return s;
+    /** The shadow array a clone of an object gets: a copy (null stays null). */
+    public static long[] copyShadow(long[] s) {
+        return s == null ? null : s.clone();
     }
 
     /** The slot a constructor's twin branch deferred for field {@code fieldId} before super(...), or 0. */

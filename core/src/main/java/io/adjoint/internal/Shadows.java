@@ -230,6 +230,14 @@ final class Shadows {
         }
     }
 
+    /**
+     * The slot this recording stored for element {@code i} of another recording's shadow array (a nested recording
+     * writing an object of the recording around it, see Ops.shadowPut), or 0: the array itself is the key.
+     */
+    long nestedField(long[] shadow, int i) {
+        return fieldCount == 0 ? 0 : field(shadow, i);
+    }
+
     void putField(Object owner, int fieldId, long slot) {
         if (2 * (fieldCount + 1) > fieldObjects.length) {
             rehashFields();

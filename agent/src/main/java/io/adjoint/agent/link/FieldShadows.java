@@ -112,7 +112,32 @@ public final class FieldShadows {
         return names;
     }
 
-    private record Accessors(List<String> names, MethodHandle get, MethodHandle put) {
+    private record Accessors(List<String> names, MethodHandle get, MethodHandle put, MethodHandle copy) {
+    }
+
+    /**
+     * After {@code Object.clone()} called from twin code ({@code super.clone()}): the copy has its own shadow arrays
+     * (copies of the original's), so that a write to one object never changes the other's slots.
+     */
+    public static Object afterClone(Object copy) throws Throwable {
+        for (Class<?> k = copy == null ? null : copy.getClass(); k != null; k = k.getSuperclass()) {
+            Accessors a = ACCESSORS.get(k);
+            if (a != null) {
+                a.copy.invoke(copy);
+            }
+        }
+        return copy;
+    }
+
+    static final MethodHandle AFTER_CLONE;
+
+    static {
+        try {
+            AFTER_CLONE = MethodHandles.lookup().findStatic(FieldShadows.class, "afterClone",
+                    MethodType.methodType(Object.class, Object.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     private static final ClassValue<Accessors> ACCESSORS = new ClassValue<>() {
@@ -130,7 +155,8 @@ public final class FieldShadows {
                         lookup.findStatic(k, "get", MethodType.methodType(long.class, c, double.class, int.class,
                                 Tape.class)),
                         lookup.findStatic(k, "put", MethodType.methodType(double.class, c, long.class, int.class,
-                                Tape.class)));
+                                Tape.class)),
+                        lookup.findStatic(k, "copy", MethodType.methodType(void.class, c)));
             } catch (Throwable e) {
                 // no fallback: other sites (constructor branches) use the in-object shadow of this class
                 throw new IllegalStateException("cannot link the field shadows of " + c.getName() + ": " + e, e);
@@ -202,6 +228,17 @@ public final class FieldShadows {
         put.visitInsn(Opcodes.DRETURN);
         put.visitMaxs(0, 0);
         put.visitEnd();
+
+        MethodVisitor copy = cw.visitMethod(Opcodes.ACC_STATIC, "copy", "(" + hostDesc + ")V", null, null);
+        copy.visitCode();
+        copy.visitVarInsn(Opcodes.ALOAD, 0);
+        copy.visitVarInsn(Opcodes.ALOAD, 0);
+        copy.visitFieldInsn(Opcodes.GETFIELD, host, FIELD, FIELD_DESC);
+        copy.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "copyShadow", "([J)[J", false);
+        copy.visitFieldInsn(Opcodes.PUTFIELD, host, FIELD, FIELD_DESC);
+        copy.visitInsn(Opcodes.RETURN);
+        copy.visitMaxs(0, 0);
+        copy.visitEnd();
         cw.visitEnd();
         return cw.toByteArray();
     }
