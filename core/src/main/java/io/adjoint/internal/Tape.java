@@ -100,6 +100,32 @@ public final class Tape {
         return p.depth == 0 ? null : p.tapes.get(p.depth - 1);
     }
 
+    /** Frames for constructor calls of twin code (Entry.constructorCall), reused: index = nesting depth. */
+    private Entry.Frame[] constructorFrames = new Entry.Frame[4];
+    private int constructorDepth;
+
+    Entry.Frame constructorFrame(int count) {
+        if (constructorDepth == constructorFrames.length) {
+            constructorFrames = Arrays.copyOf(constructorFrames, constructorDepth * 2);
+        }
+        Entry.Frame f = constructorFrames[constructorDepth];
+        if (f == null || f.slots.length < count) {
+            f = new Entry.Frame(new long[Math.max(count, 4)], false, null, this);
+            constructorFrames[constructorDepth] = f;
+        } else {
+            Arrays.fill(f.slots, 0, count, 0L);
+        }
+        constructorDepth++;
+        return f;
+    }
+
+    /** A constructor that throws never releases its frame: harmless, the next call takes the next one. */
+    void constructorFrameReleased() {
+        if (constructorDepth > 0) {
+            constructorDepth--;
+        }
+    }
+
     /** Whether {@code stamp} is that of a recording of this thread that is open around this one. */
     boolean enclosingStamp(long stamp) {
         for (int i = 0; i < pool.depth; i++) {
@@ -140,6 +166,7 @@ public final class Tape {
     }
 
     private void reset() {
+        constructorDepth = 0;
         nodes = 0;
         args = 0;
         secondOrder = false;

@@ -335,9 +335,9 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     /**
      * A constructor cannot have a twin method (it must initialise its object), so twin code calls the real
-     * constructor with primal values, leaving the slots in a frame that names it ({@code Entry.toConstructor}).
+     * constructor with primal values, leaving the slots in a frame that names it ({@code Entry.constructorCall}).
      * The agent gives constructors of the application a twin branch that takes them back. After the call,
-     * {@code Entry.constructed} refuses an active argument that no twin branch took. JDK constructors get
+     * {@code Entry.constructorReturned} refuses an active argument that no twin branch took. JDK constructors get
      * primal values, and an active double among them is refused at once.
      */
     private void constructorCall(String owner, String desc, boolean isInterface) {
@@ -360,10 +360,17 @@ final class TwinMethodAdapter extends MethodVisitor {
         for (int i = args.length - 1; i >= 0; i--) {
             super.visitVarInsn(TwinGenerator.slot(args[i]).getOpcode(Opcodes.ISTORE), slots[i]);
         }
-        int previousFrame = -1;
-        if (!jdk) {
+        int frame = -1;
+        if (!jdk) { // a pooled frame (Entry.constructorCall), the slots of the double arguments stored in it
             pushInt(args.length);
-            super.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_LONG);
+            super.visitLdcInsn(callee);
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "constructorCall",
+                    "(ILjava/lang/String;" + TAPE_DESC + ")L" + ENTRY + "$Frame;", false);
+            frame = nextLocal++;
+            super.visitInsn(Opcodes.DUP);
+            super.visitVarInsn(Opcodes.ASTORE, frame);
+            super.visitFieldInsn(Opcodes.GETFIELD, ENTRY + "$Frame", "slots", "[J");
             for (int i = 0; i < args.length; i++) {
                 if (TwinGenerator.isReal(args[i])) {
                     super.visitInsn(Opcodes.DUP);
@@ -372,12 +379,7 @@ final class TwinMethodAdapter extends MethodVisitor {
                     super.visitInsn(Opcodes.LASTORE);
                 }
             }
-            super.visitLdcInsn(callee);
-            loadTape();
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "toConstructor",
-                    "([JLjava/lang/String;" + TAPE_DESC + ")L" + ENTRY + "$Frame;", false);
-            previousFrame = nextLocal++;
-            super.visitVarInsn(Opcodes.ASTORE, previousFrame);
+            super.visitInsn(Opcodes.POP);
         }
         for (int i = 0; i < args.length; i++) {
             if (args[i].getSort() == Type.FLOAT) {
@@ -402,9 +404,10 @@ final class TwinMethodAdapter extends MethodVisitor {
         }
         super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
         if (!jdk) {
-            super.visitVarInsn(Opcodes.ALOAD, previousFrame);
+            super.visitVarInsn(Opcodes.ALOAD, frame);
             loadTape();
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "constructed", "(L" + ENTRY + "$Frame;" + TAPE_DESC + ")V", false);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "constructorReturned",
+                    "(L" + ENTRY + "$Frame;" + TAPE_DESC + ")V", false);
         }
     }
 
