@@ -50,24 +50,34 @@ public final class Entry {
 
     /** The slots a boundary call passes to uninstrumented code, and the result slot coming back. */
     public static final class Frame {
-        /** Slots aligned with the entered method's parameters from the last one backwards (0 = none). */
-        public final long[] slots;
+        /**
+         * Slots aligned with the entered method's parameters from the last one backwards (0 = none); for a constructor
+         * call, the constructor's parameters in order (the first {@code count}: a pooled frame's array may be longer).
+         */
+        public long[] slots;
         /** Whether the boundary wants a double result slot back. */
         public final boolean awaitsResult;
         public long result;
         public boolean resultSet;
         /** For a constructor call: "owner.<init>desc" of the constructor meant; null for other calls. */
-        final String constructor;
+        String constructor;
+        /** For a constructor call: the recording of the twin code that calls it (the twin branch records there). */
+        public Tape tape;
         boolean taken;
+        /** For a pooled constructor frame ({@link #constructorCall}): the frame it replaced, its slot count. */
+        Frame previous;
+        int count;
 
         public Frame(long[] slots, boolean awaitsResult) {
-            this(slots, awaitsResult, null);
+            this(slots, awaitsResult, null, null);
         }
 
-        Frame(long[] slots, boolean awaitsResult, String constructor) {
+        Frame(long[] slots, boolean awaitsResult, String constructor, Tape tape) {
             this.slots = slots;
             this.awaitsResult = awaitsResult;
             this.constructor = constructor;
+            this.tape = tape;
+            this.count = slots.length;
         }
     }
 
@@ -176,7 +186,7 @@ public final class Entry {
     /** The pending frame for the method being entered, once; null if none or already taken. */
     public static Frame take() {
         Frame f = STATE.get().frame;
-        if (f == null || f.taken) {
+        if (f == null || f.taken || f.constructor != null) { // a constructor's frame is for its twin branch only
             return null;
         }
         f.taken = true;
@@ -186,38 +196,76 @@ public final class Entry {
     // ---- constructors: twin code calls the real constructor with primal values and leaves the slots here;
     //      the constructor's twin branch (added by the agent) takes them back.
 
-    /** Called by twin code just before {@code invokespecial constructor}; returns the frame to restore. */
-    public static Frame toConstructor(long[] slots, String constructor) {
-        return enter(new Frame(slots, false, constructor));
+    /**
+     * Called by twin code just before {@code invokespecial constructor}; returns the frame to restore. The tape
+     * gives the thread's entry state: no thread-local lookup.
+     */
+    public static Frame toConstructor(long[] slots, String constructor, Tape t) {
+        State s = t.entryState;
+        Frame prev = s.frame;
+        s.frame = new Frame(slots, false, constructor, t);
+        return prev;
     }
 
-    /** Called by twin code after the constructor returned: an active argument nobody took is refused. */
+    /** Called after the constructor returned (reflection): an active argument nobody took is refused. */
     public static void constructed(Frame previous, Tape t) {
-        State s = STATE.get();
+        State s = t.entryState;
         Frame f = s.frame;
         s.frame = previous;
         if (f != null && !f.taken) {
-            for (long slot : f.slots) {
-                if (Slot.isActive(slot)) {
-                    throw new io.adjoint.NotDifferentiableException("Adjoint cannot differentiate through the "
-                            + "constructor " + f.constructor + ": it runs uninstrumented (its class could not be "
-                            + "transformed) and receives an active double");
-                }
+            refuseActive(f);
+        }
+    }
+
+    private static void refuseActive(Frame f) {
+        for (int i = 0; i < f.count; i++) {
+            if (Slot.isActive(f.slots[i])) {
+                throw new io.adjoint.NotDifferentiableException("Adjoint cannot differentiate through the "
+                        + "constructor " + f.constructor + ": it runs uninstrumented (its class could not be "
+                        + "transformed) and receives an active double");
             }
         }
     }
 
-    /** The constructor's twin branch asks for its slots: non-null only if its caller was twin code. */
-    public static long[] constructorSlots(String constructor) {
-        if (Tape.current() == null) {
-            return null;
+    /**
+     * Called by twin code just before {@code invokespecial constructor}: a frame of the tape's pool (nothing
+     * allocated), its first {@code count} slots zeroed, installed for the constructor; twin code then stores the
+     * slots of the double arguments in it. Pair with {@link #constructorReturned}.
+     */
+    public static Frame constructorCall(int count, String constructor, Tape t) {
+        Frame f = t.constructorFrame(count);
+        f.constructor = constructor;
+        f.tape = t;
+        f.taken = false;
+        f.count = count;
+        State s = t.entryState;
+        f.previous = s.frame;
+        s.frame = f;
+        return f;
+    }
+
+    /** Called by twin code after the constructor returned: an active argument nobody took is refused. */
+    public static void constructorReturned(Frame f, Tape t) {
+        t.entryState.frame = f.previous;
+        f.previous = null;
+        t.constructorFrameReleased();
+        if (!f.taken) {
+            refuseActive(f);
         }
+    }
+
+    /**
+     * The constructor's twin branch asks for its frame (one thread-local lookup): non-null only if its caller was
+     * twin code, which left a frame naming this constructor; the frame carries the slots and the tape. A recording
+     * closing drops its pending frame ({@link #closed}), so a frame found here belongs to an open recording.
+     */
+    public static Frame constructorFrame(String constructor) {
         Frame f = STATE.get().frame;
-        if (f == null || f.taken || !constructor.equals(f.constructor)) {
+        if (f == null || f.taken || f.tape == null || !constructor.equals(f.constructor)) {
             return null;
         }
         f.taken = true;
-        return f.slots;
+        return f;
     }
 
     /** Remembers the slots of the doubles a lambda created in twin code captured (0 where not a double). */

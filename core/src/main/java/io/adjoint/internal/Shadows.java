@@ -64,6 +64,22 @@ final class Shadows {
         deferredSlots[deferred++] = slot;
     }
 
+    /** The last slot deferred for {@code fieldId}, or 0 when none; every entry for that field is taken out. */
+    long takeDeferred(int fieldId) {
+        long slot = 0;
+        int kept = 0;
+        for (int i = 0; i < deferred; i++) {
+            if (deferredIds[i] == fieldId) {
+                slot = deferredSlots[i];
+            } else {
+                deferredIds[kept] = deferredIds[i];
+                deferredSlots[kept++] = deferredSlots[i];
+            }
+        }
+        deferred = kept;
+        return slot;
+    }
+
     void flushDeferred(Object self) {
         for (int i = 0; i < deferred; i++) {
             putField(self, deferredIds[i], deferredSlots[i]);
@@ -212,6 +228,14 @@ final class Shadows {
                 return fieldSlots[i];
             }
         }
+    }
+
+    /**
+     * The slot this recording stored for element {@code i} of another recording's shadow array (a nested recording
+     * writing an object of the recording around it, see Ops.shadowPut), or 0: the array itself is the key.
+     */
+    long nestedField(long[] shadow, int i) {
+        return fieldCount == 0 ? 0 : field(shadow, i);
     }
 
     void putField(Object owner, int fieldId, long slot) {

@@ -60,6 +60,13 @@ public final class Tape {
     /** Shadows of double[] arrays and double fields written with active values during this recording. */
     final Shadows shadows = new Shadows();
 
+    /**
+     * This recording's identity, unique in the JVM (a 64-bit count, never reused): in-object field shadows
+     * ({@link Ops#shadowGet}) are believed only by the recording whose stamp they carry.
+     */
+    long stamp;
+    private static final java.util.concurrent.atomic.AtomicLong STAMPS = new java.util.concurrent.atomic.AtomicLong();
+
     private Tape(Pool pool) {
         this.pool = pool;
         this.entryState = Entry.state();
@@ -75,6 +82,7 @@ public final class Tape {
         if (t.nodes != 0 || t.secondOrder) { // close() has reset it already, unless it was never closed
             t.reset();
         }
+        t.stamp = STAMPS.incrementAndGet();
         Entry.opened();
         return t;
     }
@@ -90,6 +98,43 @@ public final class Tape {
     public static Tape current() {
         Pool p = POOL.get();
         return p.depth == 0 ? null : p.tapes.get(p.depth - 1);
+    }
+
+    /** Frames for constructor calls of twin code (Entry.constructorCall), reused: index = nesting depth. */
+    private Entry.Frame[] constructorFrames = new Entry.Frame[4];
+    private int constructorDepth;
+
+    Entry.Frame constructorFrame(int count) {
+        if (constructorDepth == constructorFrames.length) {
+            constructorFrames = Arrays.copyOf(constructorFrames, constructorDepth * 2);
+        }
+        Entry.Frame f = constructorFrames[constructorDepth];
+        if (f == null || f.slots.length < count) {
+            f = new Entry.Frame(new long[Math.max(count, 4)], false, null, this);
+            constructorFrames[constructorDepth] = f;
+        } else {
+            Arrays.fill(f.slots, 0, count, 0L);
+        }
+        constructorDepth++;
+        return f;
+    }
+
+    /** A constructor that throws never releases its frame: harmless, the next call takes the next one. */
+    void constructorFrameReleased() {
+        if (constructorDepth > 0) {
+            constructorDepth--;
+        }
+    }
+
+    /** Whether {@code stamp} is that of a recording of this thread that is open around this one. */
+    boolean enclosingStamp(long stamp) {
+        for (int i = 0; i < pool.depth; i++) {
+            Tape outer = pool.tapes.get(i);
+            if (outer != this && outer.stamp == stamp) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Ends this recording and releases what it holds. */
@@ -121,6 +166,7 @@ public final class Tape {
     }
 
     private void reset() {
+        constructorDepth = 0;
         nodes = 0;
         args = 0;
         secondOrder = false;

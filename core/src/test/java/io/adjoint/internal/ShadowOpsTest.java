@@ -186,6 +186,50 @@ class ShadowOpsTest {
         assertArrayEquals(new double[] {3.0, 0.0}, grad(z, 2), 0.0);
     }
 
+    /** In-object shadows (Ops.shadowGet/shadowPut): believed only by the recording whose stamp they carry. */
+    @Test
+    void inObjectShadowsBelongToOneRecording() {
+        long x = t.input(1.5);
+        assertEquals(null, Ops.shadowPut(null, c(2.0), 1, 3, t),
+                "a passive write into an object without shadows allocates nothing");
+        long[] s = Ops.shadowPut(null, x, 2, 3, t);
+        assertEquals(3, s.length);
+        assertEquals(t.stamp, s[0]);
+        assertEquals(x, Ops.shadowGet(s, 1.5, 2, t));
+        assertTrue(Slot.isPassive(Ops.shadowGet(s, 1.5, 1, t)), "another field");
+        assertThrows(NotDifferentiableException.class, () -> Ops.shadowGet(s, 2.5, 2, t), "overwritten behind our back");
+        assertTrue(Slot.isPassive(Ops.shadowGet(Ops.copyShadow(s), 7.0, 1, t)));
+        assertNotSame(s, Ops.copyShadow(s));
+        long[] same = Ops.shadowPut(s, c(4.0), 2, 3, t);
+        assertTrue(same == s && s[2] == 0, "a passive write clears the slot in place");
+
+        // a nested recording: the outer recording's array is neither believed nor replaced
+        long[] outer = Ops.shadowPut(s, x, 2, 3, t);
+        Tape inner = Tape.open();
+        try {
+            assertTrue(inner.stamp != t.stamp);
+            assertTrue(Slot.isPassive(Ops.shadowGet(outer, 1.5, 2, inner)), "the outer recording's slot");
+            long y = inner.input(1.5);
+            assertTrue(Ops.shadowPut(outer, y, 2, 3, inner) == outer, "kept for the outer recording");
+            assertEquals(x, outer[2]);
+            assertEquals(y, Ops.shadowGet(outer, 1.5, 2, inner), "the inner recording's slot, from its map");
+        } finally {
+            inner.close();
+        }
+        assertEquals(x, Ops.shadowGet(outer, 1.5, 2, t), "the outer recording finds its slot again");
+
+        // the next recording: the array is stale, reads are passive, an active write gets a fresh array
+        t.close();
+        t = Tape.open();
+        long z = t.input(1.5); // node 0 again, the same value: a stale slot would pass the freshness check
+        assertEquals(Slot.node(x), Slot.node(z));
+        assertTrue(Slot.isPassive(Ops.shadowGet(outer, 1.5, 2, t)));
+        long[] fresh = Ops.shadowPut(outer, z, 1, 3, t);
+        assertNotSame(outer, fresh);
+        assertEquals(0, fresh[2], "nothing of the earlier recording is carried over");
+        assertEquals(z, Ops.shadowGet(fresh, 1.5, 1, t));
+    }
+
     // ---- clone, arraycopy, copyOf, copyOfRange --------------------------------------------------------------
 
     @Test

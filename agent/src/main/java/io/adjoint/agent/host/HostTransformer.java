@@ -3,6 +3,7 @@ package io.adjoint.agent.host;
 import io.adjoint.agent.AdjointAgent;
 import io.adjoint.agent.AgentOptions;
 import io.adjoint.agent.TestHooks;
+import io.adjoint.agent.link.FieldShadows;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
@@ -12,6 +13,7 @@ import org.objectweb.asm.Type;
 import io.adjoint.agent.twin.ClassHierarchy;
 import io.adjoint.agent.twin.ConstructorBranches;
 import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FieldNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
@@ -98,7 +100,9 @@ public final class HostTransformer implements ClassFileTransformer {
         try {
             TestHooks.failTransform(name);
             String[] what = new String[1];
-            byte[] out = addPrologues(bytes, className, loader, what);
+            // retransformation (self-attach) may not add fields: a class loaded before keeps the recording's map
+            boolean shadowField = redefined == null || FieldShadows.hasShadowField(redefined);
+            byte[] out = addPrologues(bytes, className, loader, what, shadowField);
             if (out == null) {
                 return null;
             }
@@ -179,23 +183,34 @@ public final class HostTransformer implements ClassFileTransformer {
     }
 
     /** The class with prologues, or null to leave it as it is; {@code what[0]} says what was done (verbose). */
-    byte[] addPrologues(byte[] bytes, String className, ClassLoader loader, String[] what) {
+    byte[] addPrologues(byte[] bytes, String className, ClassLoader loader, String[] what, boolean shadowField) {
         Set<String> reportedHere = reported.getOrDefault(className, Set.of());
         boolean entry = options.instruments(className.replace('/', '.'));
         boolean broken = TestHooks.badBytecode(className.replace('/', '.'));
-        if (entry && ConstructorBranches.anyComputes(bytes)) {
-            return withConstructorBranches(bytes, ConstructorBranches.read(bytes), className, reportedHere, loader,
-                    broken, what);
-        }
         ClassReader reader = new ClassReader(bytes);
         if ((reader.getAccess() & (Opcodes.ACC_ANNOTATION | Opcodes.ACC_MODULE)) != 0) {
             return null;
+        }
+        boolean addField = entry && shadowField && (reader.getAccess() & Opcodes.ACC_INTERFACE) == 0
+                && declaresDoubleFields(reader);
+        if (entry && ConstructorBranches.anyComputes(bytes)) {
+            return withConstructorBranches(bytes, ConstructorBranches.read(bytes), className, reportedHere, loader,
+                    broken, what, addField);
         }
         int version = reader.readUnsignedShort(6) & 0xFFFF;
         boolean frames = version >= Opcodes.V1_6, indy = version >= Opcodes.V1_7;
         ClassWriter writer = new ClassWriter(reader, 0);
         int[] count = {0};
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
+            @Override
+            public void visitEnd() {
+                if (addField) {
+                    super.visitField(FieldShadows.FIELD_ACCESS, FieldShadows.FIELD, FieldShadows.FIELD_DESC, null,
+                            null).visitEnd();
+                }
+                super.visitEnd();
+            }
+
             @Override
             public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] ex) {
                 MethodVisitor mv = super.visitMethod(access, name, desc, sig, ex);
@@ -236,10 +251,11 @@ public final class HostTransformer implements ClassFileTransformer {
             AdjointAgent.warn("report=: " + className.replace('/', '.') + " has no method " + reportedHere
                     + " returning double");
         }
-        if (count[0] == 0) {
+        if (count[0] == 0 && !addField) {
             return null;
         }
-        what[0] = "prologues added to " + count[0] + " method(s) of " + className.replace('/', '.');
+        what[0] = "prologues added to " + count[0] + " method(s) of " + className.replace('/', '.')
+                + (addField ? " (and the field shadow)" : "");
         return writer.toByteArray();
     }
 
@@ -250,7 +266,7 @@ public final class HostTransformer implements ClassFileTransformer {
      * through invokedynamic), with JSR/RET subroutines inlined.
      */
     private byte[] withConstructorBranches(byte[] bytes, ClassNode node, String className, Set<String> reportedHere,
-                                           ClassLoader loader, boolean broken, String[] what) {
+                                           ClassLoader loader, boolean broken, String[] what, boolean addField) {
         ClassHierarchy hierarchy = new ClassHierarchy(loader);
         ClassNode second = ConstructorBranches.read(bytes); // the same code again, with labels of its own
         int count = 0, constructors = 0;
@@ -282,6 +298,10 @@ public final class HostTransformer implements ClassFileTransformer {
             m.instructions.insert(prologue.instructions);
             count++;
         }
+        if (addField) {
+            node.fields.add(new FieldNode(FieldShadows.FIELD_ACCESS, FieldShadows.FIELD, FieldShadows.FIELD_DESC, null,
+                    null));
+        }
         node.version = Math.max(node.version & 0xFFFF, Opcodes.V1_7);
         ClassWriter writer = new ClassWriter(ClassWriter.COMPUTE_FRAMES) {
             @Override
@@ -293,6 +313,23 @@ public final class HostTransformer implements ClassFileTransformer {
         what[0] = "prologues added to " + count + " method(s) of " + className.replace('/', '.')
                 + " (and twin branches to " + constructors + " constructor(s))";
         return writer.toByteArray();
+    }
+
+    /**
+     * Whether the class declares double instance fields: it then gets {@link FieldShadows#FIELD}, where twin code
+     * keeps the slots of those fields (one array per object, made by the first active write of a recording).
+     */
+    private static boolean declaresDoubleFields(ClassReader reader) {
+        boolean[] found = {false};
+        reader.accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public org.objectweb.asm.FieldVisitor visitField(int access, String name, String desc, String sig,
+                                                             Object value) {
+                found[0] |= desc.equals("D") && (access & Opcodes.ACC_STATIC) == 0;
+                return null;
+            }
+        }, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        return found[0];
     }
 
     /** Names (internal form) of the classes holding report= methods. */

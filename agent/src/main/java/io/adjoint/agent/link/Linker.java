@@ -73,12 +73,15 @@ public final class Linker {
                 // super.m() must be invoked as from the class whose code makes the call (a nested class's
                 // companion has the outer class as nest host, which is no subclass of the callee's owner)
                 Class<?> self = callingClass(caller);
-                return new ConstantCallSite(Boundary.wrap(HostLookup.of(self).findSpecial(ownerClass, name, plain, self),
-                        true, type, callee, where));
+                MethodHandle boundary = Boundary.wrap(HostLookup.of(self).findSpecial(ownerClass, name, plain, self),
+                        true, type, callee, where);
+                if (name.equals("clone") && desc.equals("()Ljava/lang/Object;")) { // super.clone() reaching Object's
+                    boundary = MethodHandles.filterReturnValue(boundary, FieldShadows.AFTER_CLONE);
+                }
+                return new ConstantCallSite(boundary);
             }
             default:
-                return new ConstantCallSite(new VirtualSite(ownerClass, name, desc, plain, type, hostLookup, where)
-                        .handle());
+                return new VirtualSite(ownerClass, name, desc, plain, type, hostLookup, where).callSite();
         }
     }
 

@@ -141,7 +141,7 @@ final class ReflectionRules {
             }
         }
         String key = c.getDeclaringClass().getName() + ".<init>" + Type.getConstructorDescriptor(c);
-        Entry.Frame previous = Entry.toConstructor(slots, key);
+        Entry.Frame previous = Entry.toConstructor(slots, key, t);
         Object made = c.newInstance(args);
         Entry.constructed(previous, t);
         return made;

@@ -1,7 +1,10 @@
 package io.adjoint.agent.link;
 
 
+import java.lang.invoke.CallSite;
+import java.lang.invoke.ConstantCallSite;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MutableCallSite;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.Method;
@@ -31,22 +34,71 @@ final class VirtualSite extends ClassValue<MethodHandle> {
         this.where = where;
     }
 
-    private static final MethodHandle SELECT;
+    private static final MethodHandle SELECT, FIRST, IS_CLASS, REQUIRE_NON_NULL;
 
     static {
         try {
-            SELECT = MethodHandles.lookup().findVirtual(VirtualSite.class, "select",
-                    MethodType.methodType(MethodHandle.class, Object.class));
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            SELECT = l.findVirtual(VirtualSite.class, "select", MethodType.methodType(MethodHandle.class, Object.class));
+            FIRST = l.findVirtual(VirtualSite.class, "first", MethodType.methodType(MethodHandle.class, Object.class));
+            REQUIRE_NON_NULL = l.findStatic(java.util.Objects.class, "requireNonNull",
+                    MethodType.methodType(Object.class, Object.class));
+            IS_CLASS = l.findStatic(VirtualSite.class, "isClass",
+                    MethodType.methodType(boolean.class, Class.class, Object.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** (receiver, args..., tape) -> select(receiver).invokeExact(receiver, args..., tape) */
-    MethodHandle handle() {
-        MethodHandle selector = SELECT.bindTo(this).asType(MethodType.methodType(MethodHandle.class,
-                type.parameterType(0)));
-        return MethodHandles.foldArguments(MethodHandles.exactInvoker(type), selector);
+    private MutableCallSite site;
+
+    /**
+     * The call site. A call that can reach one method only (a final class, a final method) is bound to it for
+     * good. Otherwise the site starts unlinked; its first receiver's class becomes a monomorphic inline cache
+     * ({@code receiver.getClass() == C ? twin of C's method : per-class lookup}), so that the JIT inlines the
+     * twin as it inlines the original call; other classes go through the per-class cache ({@link #select}).
+     */
+    CallSite callSite() {
+        if (!owner.isInterface() && (Modifier.isFinal(owner.getModifiers()) || finalMethod())) {
+            MethodHandle nonNull = REQUIRE_NON_NULL.asType(MethodType.methodType(type.parameterType(0),
+                    type.parameterType(0)));
+            return new ConstantCallSite(MethodHandles.filterArguments(get(owner), 0, nonNull)); // as invokevirtual
+        }
+        site = new MutableCallSite(type);
+        site.setTarget(dispatching(FIRST));
+        return site;
+    }
+
+    /** (receiver, args..., tape) -> selector(receiver).invokeExact(receiver, args..., tape) */
+    private MethodHandle dispatching(MethodHandle selector) {
+        return MethodHandles.foldArguments(MethodHandles.exactInvoker(type),
+                selector.bindTo(this).asType(MethodType.methodType(MethodHandle.class, type.parameterType(0))));
+    }
+
+    /** Whether the method a call on {@code owner} selects is final (no subclass can override it). */
+    private boolean finalMethod() {
+        Class<?> impl = implementation(owner);
+        if (impl == null || impl.isInterface()) {
+            return false;
+        }
+        Method m = Linker.declared(impl, name, desc);
+        return m != null && Modifier.isFinal(m.getModifiers());
+    }
+
+    @SuppressWarnings("unused")
+    private MethodHandle first(Object receiver) {
+        Class<?> c = receiver.getClass();
+        MethodHandle h = get(c);
+        site.setTarget(MethodHandles.guardWithTest(
+                MethodHandles.insertArguments(IS_CLASS, 0, c).asType(MethodType.methodType(boolean.class,
+                        type.parameterType(0))),
+                h, dispatching(SELECT)));
+        return h;
+    }
+
+    @SuppressWarnings("unused")
+    private static boolean isClass(Class<?> c, Object receiver) {
+        return receiver.getClass() == c;
     }
 
     @SuppressWarnings("unused")

@@ -23,8 +23,8 @@ import java.util.List;
  * Twin branches for constructors. A constructor cannot be a static twin (it must initialise its object),
  * so its twin lives inside it:
  * <pre>
- *   if (Entry.ANY) { long[] s = Entry.constructorSlots("C.&lt;init&gt;(DD)V");
- *                    if (s != null) { params := s; tape := Tape.current(); ...twin of the body...; return } }
+ *   if (Entry.ANY) { Frame f = Entry.constructorFrame("C.&lt;init&gt;(DD)V");
+ *                    if (f != null) { params := f.slots; tape := f.tape; ...twin of the body...; return } }
  *   ...original body...
  * </pre>
  * Twin code that calls the constructor leaves the argument slots in a frame naming it; anyone else runs the
@@ -121,13 +121,15 @@ public final class ConstructorBranches {
         pre.add(new FieldInsnNode(Opcodes.GETSTATIC, "io/adjoint/internal/Entry", "ANY", "Z"));
         pre.add(new JumpInsnNode(Opcodes.IFEQ, original));
         pre.add(new LdcInsnNode(key));
-        pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, "io/adjoint/internal/Entry", "constructorSlots",
-                "(Ljava/lang/String;)[J", false));
+        pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, ENTRY, "constructorFrame",
+                "(Ljava/lang/String;)L" + ENTRY + "$Frame;", false));
         pre.add(new InsnNode(Opcodes.DUP));
         pre.add(new JumpInsnNode(Opcodes.IFNULL, pop));
-        pre.add(new VarInsnNode(Opcodes.ASTORE, slotsVar));
-        pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, TwinOpcodes.TAPE, "current", "()" + TwinOpcodes.TAPE_DESC, false));
+        pre.add(new InsnNode(Opcodes.DUP));
+        pre.add(new FieldInsnNode(Opcodes.GETFIELD, ENTRY + "$Frame", "tape", TwinOpcodes.TAPE_DESC));
         pre.add(new VarInsnNode(Opcodes.ASTORE, tapeVar));
+        pre.add(new FieldInsnNode(Opcodes.GETFIELD, ENTRY + "$Frame", "slots", "[J"));
+        pre.add(new VarInsnNode(Opcodes.ASTORE, slotsVar));
         int local = 1;
         Type[] args = Type.getArgumentTypes(ctor.desc);
         for (int i = 0; i < args.length; i++) {
@@ -154,6 +156,8 @@ public final class ConstructorBranches {
         ctor.tryCatchBlocks.addAll(twin.tryCatchBlocks);
         ctor.maxLocals = Math.max(ctor.maxLocals, twin.maxLocals) + 2;
     }
+
+    private static final String ENTRY = "io/adjoint/internal/Entry";
 
     /** The constructor of {@code node} with this descriptor. */
     public static MethodNode constructor(ClassNode node, String desc) {

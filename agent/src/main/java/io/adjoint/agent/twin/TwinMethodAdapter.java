@@ -137,10 +137,16 @@ final class TwinMethodAdapter extends MethodVisitor {
             case Opcodes.GETFIELD -> {                    // [obj]
                 super.visitInsn(Opcodes.DUP);             // [obj obj]
                 super.visitFieldInsn(opcode, owner, name, desc); // [obj value]
-                super.visitLdcInsn(fieldId);
-                loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "getField",
-                        "(Ljava/lang/Object;" + desc + "I" + TAPE_DESC + ")" + slot, false);
+                if (isFloat) {
+                    super.visitLdcInsn(fieldId);
+                    loadTape();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "getField",
+                            "(Ljava/lang/Object;" + desc + "I" + TAPE_DESC + ")" + slot, false);
+                } else {                                  // in-object shadow or the map: linked by the declaring class
+                    loadTape();
+                    super.visitInvokeDynamicInsn(name, "(Ljava/lang/Object;D" + TAPE_DESC + ")J", LINK_FIELD,
+                            Opcodes.GETFIELD, owner, fieldId);
+                }
             }
             case Opcodes.GETSTATIC -> {
                 super.visitFieldInsn(opcode, owner, name, desc);
@@ -150,6 +156,11 @@ final class TwinMethodAdapter extends MethodVisitor {
             }
             case Opcodes.PUTFIELD -> {                    // [obj slot]
                 if (beforeSuper) {                        // obj is the uninitialised this: no calls on it yet
+                    deferredFloats |= isFloat;
+                    if (!isFloat && !deferred.contains(name)) {
+                        deferred.add(name);       // a field of this very class (the JVM allows no other here)
+                        deferredOwner = owner;
+                    }
                     if (isFloat) {
                         loadTape();
                         super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "toSlot", "(F" + TAPE_DESC + ")J", false);
@@ -175,10 +186,7 @@ final class TwinMethodAdapter extends MethodVisitor {
                     super.visitInsn(Opcodes.DUP_X2);      // [obj obj J obj]
                     super.visitInsn(Opcodes.POP);         // [obj obj J]
                 }
-                super.visitLdcInsn(fieldId);
-                loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, ops, "putField",
-                        "(Ljava/lang/Object;" + slot + "I" + TAPE_DESC + ")" + desc, false); // [obj value]
+                putShadow(isFloat, owner, name, fieldId);  // [obj value]
                 super.visitFieldInsn(opcode, owner, name, desc);
             }
             case Opcodes.PUTSTATIC -> {
@@ -190,6 +198,29 @@ final class TwinMethodAdapter extends MethodVisitor {
             default -> throw new IllegalStateException("field opcode " + opcode);
         }
     }
+
+    /** [obj slot] -> [value]: records the slot of a field write, leaves the primal value for the real PUTFIELD. */
+    private void putShadow(boolean isFloat, String owner, String name, int fieldId) {
+        if (isFloat) {
+            super.visitLdcInsn(fieldId);
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, TwinOpcodes.FLOAT_OPS, "putField",
+                    "(Ljava/lang/Object;FI" + TAPE_DESC + ")F", false);
+        } else {
+            loadTape();
+            super.visitInvokeDynamicInsn(name, "(Ljava/lang/Object;J" + TAPE_DESC + ")D", LINK_FIELD,
+                    Opcodes.PUTFIELD, owner, fieldId);
+        }
+    }
+
+    static final Handle LINK_FIELD = new Handle(Opcodes.H_INVOKESTATIC, "io/adjoint/agent/link/FieldShadows", "link",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;ILjava/lang/String;I)"
+                    + "Ljava/lang/invoke/CallSite;", false);
+
+    /** Double fields of {@code this} written before super(...) in a constructor's twin branch (deferred). */
+    private final java.util.List<String> deferred = new java.util.ArrayList<>();
+    private String deferredOwner;
+    private boolean deferredFloats;
 
     /** Fields accessed through a subclass are one field: key shadows by the class that declares it. */
     private String declaringClassOfField(String owner, String name, String fieldDesc) {
@@ -242,9 +273,20 @@ final class TwinMethodAdapter extends MethodVisitor {
             constructorCall(owner, desc, isInterface);
             if (superCall && beforeSuper) {
                 beforeSuper = false;
-                super.visitVarInsn(Opcodes.ALOAD, 0);
-                loadTape();
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "flushDeferred", "(Ljava/lang/Object;" + TAPE_DESC + ")V", false);
+                for (String field : deferred) { // this.field's deferred slot, written as twin code writes fields
+                    int fieldId = io.adjoint.internal.Ops.fieldId(deferredOwner.replace('/', '.') + "." + field);
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    super.visitLdcInsn(fieldId);
+                    loadTape();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "takeDeferred", "(I" + TAPE_DESC + ")J", false);
+                    putShadow(false, deferredOwner, field, fieldId);
+                    super.visitInsn(Opcodes.POP2); // the field holds its primal value already
+                }
+                if (deferredFloats) { // floats: the map
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                    loadTape();
+                    super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "flushDeferred", "(Ljava/lang/Object;" + TAPE_DESC + ")V", false);
+                }
             }
             return;
         }
@@ -293,9 +335,9 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     /**
      * A constructor cannot have a twin method (it must initialise its object), so twin code calls the real
-     * constructor with primal values, leaving the slots in a frame that names it ({@code Entry.toConstructor}).
+     * constructor with primal values, leaving the slots in a frame that names it ({@code Entry.constructorCall}).
      * The agent gives constructors of the application a twin branch that takes them back. After the call,
-     * {@code Entry.constructed} refuses an active argument that no twin branch took. JDK constructors get
+     * {@code Entry.constructorReturned} refuses an active argument that no twin branch took. JDK constructors get
      * primal values, and an active double among them is refused at once.
      */
     private void constructorCall(String owner, String desc, boolean isInterface) {
@@ -318,10 +360,17 @@ final class TwinMethodAdapter extends MethodVisitor {
         for (int i = args.length - 1; i >= 0; i--) {
             super.visitVarInsn(TwinGenerator.slot(args[i]).getOpcode(Opcodes.ISTORE), slots[i]);
         }
-        int previousFrame = -1;
-        if (!jdk) {
+        int frame = -1;
+        if (!jdk) { // a pooled frame (Entry.constructorCall), the slots of the double arguments stored in it
             pushInt(args.length);
-            super.visitIntInsn(Opcodes.NEWARRAY, Opcodes.T_LONG);
+            super.visitLdcInsn(callee);
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "constructorCall",
+                    "(ILjava/lang/String;" + TAPE_DESC + ")L" + ENTRY + "$Frame;", false);
+            frame = nextLocal++;
+            super.visitInsn(Opcodes.DUP);
+            super.visitVarInsn(Opcodes.ASTORE, frame);
+            super.visitFieldInsn(Opcodes.GETFIELD, ENTRY + "$Frame", "slots", "[J");
             for (int i = 0; i < args.length; i++) {
                 if (TwinGenerator.isReal(args[i])) {
                     super.visitInsn(Opcodes.DUP);
@@ -330,11 +379,7 @@ final class TwinMethodAdapter extends MethodVisitor {
                     super.visitInsn(Opcodes.LASTORE);
                 }
             }
-            super.visitLdcInsn(callee);
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "toConstructor",
-                    "([JLjava/lang/String;)L" + ENTRY + "$Frame;", false);
-            previousFrame = nextLocal++;
-            super.visitVarInsn(Opcodes.ASTORE, previousFrame);
+            super.visitInsn(Opcodes.POP);
         }
         for (int i = 0; i < args.length; i++) {
             if (args[i].getSort() == Type.FLOAT) {
@@ -359,9 +404,10 @@ final class TwinMethodAdapter extends MethodVisitor {
         }
         super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
         if (!jdk) {
-            super.visitVarInsn(Opcodes.ALOAD, previousFrame);
+            super.visitVarInsn(Opcodes.ALOAD, frame);
             loadTape();
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "constructed", "(L" + ENTRY + "$Frame;" + TAPE_DESC + ")V", false);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, ENTRY, "constructorReturned",
+                    "(L" + ENTRY + "$Frame;" + TAPE_DESC + ")V", false);
         }
     }
 

@@ -12,6 +12,15 @@ final class ExcludedLib {
         a[0] = 42;
     }
 
+    /** A nested recording started by code Adjoint does not instrument. */
+    static double firstOfGradient(io.adjoint.Gradient g, double a, double b) {
+        return g.at(a, b)[0];
+    }
+
+    static void scramble(FieldShadowsTarget.Point p) {
+        p.x = 42;
+    }
+
     static void reset(ObjectsTarget.Particle p) {
         p.velocity = 7;
     }
