@@ -35,7 +35,9 @@ final class Boundary {
         MethodType t = original.type();
         this.params = t.parameterArray();
         this.result = t.returnType();
-        this.spread = original.asType(t.generic()).asSpreader(Object[].class, params.length);
+        // fixed arity: a varargs method (Gradient.at(double...), String.format) receives its array as it is,
+        // not collected again into a one-element array of the generic type
+        this.spread = original.asFixedArity().asType(t.generic()).asSpreader(Object[].class, params.length);
         this.resultMayCarry = mayCarry(result);
         this.callee = callee;
         this.where = where;
@@ -135,6 +137,12 @@ final class Boundary {
     }
 
     private NotDifferentiableException lost() {
+        if (callee.startsWith("io.adjoint.") && !callee.startsWith("io.adjoint.internal.")) {
+            return new NotDifferentiableException("Adjoint does not differentiate through its own API: " + callee
+                    + " (called at " + where + ") receives an active value inside a function being differentiated "
+                    + "(nested differentiation); use Gradients.hessian/hvp for second derivatives, or pass "
+                    + "Gradients.stopGradient(...) values to treat the point as a constant");
+        }
         return new NotDifferentiableException("Adjoint cannot differentiate through " + callee + " (called at "
                 + where + "): it runs uninstrumented (native, excluded, or no class file) and has no derivative "
                 + "rule, and it receives an active value while returning " + result.getSimpleName()

@@ -80,4 +80,18 @@ final class LoudTarget {
         System.out.printf("%s", "");
         return p + count;
     }
+
+    private static final io.adjoint.Gradient INNER = io.adjoint.Gradients.of(y -> y[0] * y[0] * 3);
+
+    /** A gradient asked for inside a differentiated function, of an active point: nested AD is refused. */
+    static double gradientOfActivePoint(double[] x) {
+        double[] g = INNER.at(x[0] * 2); // LOUD gradientOfActivePoint
+        return x[1] * g[0];
+    }
+
+    /** The same with a passive point: the inner gradient is a constant of the outer function. */
+    static double gradientOfPassivePoint(double[] x) {
+        double[] g = INNER.at(0.5, 1.0);
+        return x[1] * g[0] + String.format("%.1f %.1f", x[0], g[1]).length();
+    }
 }

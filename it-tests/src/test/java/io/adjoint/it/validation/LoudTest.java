@@ -69,4 +69,18 @@ class LoudTest {
         double[] x = {0.5, 2.0};
         V.gradient("passive uses", LoudTarget::passiveUses, x, new double[] {x[1], x[0]}, ANALYTIC);
     }
+
+    /**
+     * A gradient asked for inside a function being differentiated (a varargs call at a boundary: its array must
+     * reach Gradient.at as it is): refused when its point is active (no nested differentiation), a constant of the
+     * outer function when its point is passive; String.format's varargs work on active values.
+     */
+    @Test
+    void gradientInsideADifferentiatedFunction() {
+        V.loud("nested gradient", LoudTarget::gradientOfActivePoint, new double[] {1.0, 2.0},
+                "its own API: io.adjoint.Gradients$ReverseGradient.at([D)[D", "LoudTarget.java", "gradientOfActivePoint");
+        double[] x = {1.5, 2.0};
+        V.gradient("nested gradient, passive point", LoudTarget::gradientOfPassivePoint, x, new double[] {0, 3.0},
+                ANALYTIC);
+    }
 }
