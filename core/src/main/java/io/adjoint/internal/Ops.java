@@ -210,10 +210,8 @@ public final class Ops {
 
     /** Marks the elements of {@code array} as the independent variables; returns their slots. */
     public static long[] seed(double[] array, Tape t) {
-        long[] s = t.shadows.arrayShadowForWrite(array, array.length);
-        for (int i = 0; i < array.length; i++) {
-            s[i] = t.input(array[i]);
-        }
+        long[] s = t.shadows.seedShadow(array, array.length); // every element is written below
+        t.inputs(array, s);
         return s;
     }
 

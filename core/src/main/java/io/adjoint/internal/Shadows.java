@@ -17,6 +17,10 @@ final class Shadows {
     // by one comparison, without hashing it: see arrayShadow.
     private Object pinned;
     private long[] pinnedShadow;
+    // The pinned shadow of the last recording, kept for the next one's input (see seedShadow): gradient calls
+    // on inputs of one length allocate no shadow. Only this Shadows (one tape, one thread) ever refers to it.
+    private long[] spare;
+    private static final int SPARE_KEPT = 1 << 20; // entries (8 MB); larger shadows are left to the GC
 
     // (object, field id) -> active slot; static fields use STATICS as the object.
     static final Object STATICS = new Object();
@@ -83,6 +87,9 @@ final class Shadows {
             Arrays.fill(arrayShadows, null);
             arrayCount = 0;
         }
+        if (pinnedShadow != null && pinnedShadow.length <= SPARE_KEPT) {
+            spare = pinnedShadow;
+        }
         pinned = null;
         pinnedShadow = null;
         if (fieldCount > 0) {
@@ -138,6 +145,26 @@ final class Shadows {
     long[] arrayShadowForWrite(Object array, int length) {
         long[] s = arrayShadow(array);
         return s != null ? s : newShadow(array, length);
+    }
+
+    /**
+     * The shadow of {@code array} for {@link Ops#seed}, which writes every element of it: when {@code array} is
+     * the recording's first, the previous recording's pinned shadow is reused if it has the same length, with
+     * its old contents (stale slots of another recording) still in it until the caller overwrites them all.
+     */
+    long[] seedShadow(Object array, int length) {
+        long[] s = arrayShadow(array);
+        if (s != null) {
+            return s;
+        }
+        if (pinned == null && spare != null && spare.length == length) {
+            s = spare;
+            spare = null;
+            pinned = array;
+            pinnedShadow = s;
+            return s;
+        }
+        return newShadow(array, length);
     }
 
     private long[] newShadow(Object array, int length) {

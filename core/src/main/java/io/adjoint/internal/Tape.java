@@ -143,6 +143,23 @@ public final class Tape {
         return Slot.active(nodes++);
     }
 
+    /** An independent variable per element of {@code values}, in order; their slots go to {@code slots}. */
+    void inputs(double[] values, long[] slots) {
+        int n = values.length;
+        while ((long) nodes + n > value.length) {
+            int c = grow(value.length);
+            value = Arrays.copyOf(value, c);
+            arity = Arrays.copyOf(arity, c);
+        }
+        int first = nodes;
+        System.arraycopy(values, 0, value, first, n);
+        Arrays.fill(arity, first, first + n, (byte) 0);
+        for (int i = 0; i < n; i++) {
+            slots[i] = Slot.active(first + i);
+        }
+        nodes = first + n;
+    }
+
     /** A node with one active argument {@code a} and local partial {@code da}. */
     public long push1(double v, long a, double da) {
         if (nodes == value.length || args + 1 > argNode.length) {
