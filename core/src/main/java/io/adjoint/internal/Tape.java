@@ -458,13 +458,17 @@ public final class Tape {
             p -= k;
             double a = adj[i];
             if (a != 0.0) {
-                // most nodes have one or two arguments: straight-line code for them, no loop set-up per node
+                // most nodes have one to three arguments: straight-line code for them, no loop set-up per node
                 if (k == 2) {
                     adj[argNode[p]] += partial[p] * a;
                     adj[argNode[p + 1]] += partial[p + 1] * a;
                 } else if (k == 1) {
                     adj[argNode[p]] += partial[p] * a;
-                } else {
+                } else if (k == 3) {
+                    adj[argNode[p]] += partial[p] * a;
+                    adj[argNode[p + 1]] += partial[p + 1] * a;
+                    adj[argNode[p + 2]] += partial[p + 2] * a;
+                } else if (k != 0) {
                     for (int j = p; j < p + k; j++) {
                         adj[argNode[j]] += partial[j] * a;
                     }
