@@ -210,9 +210,12 @@ public final class Ops {
 
     /** Marks the elements of {@code array} as the independent variables; returns their slots. */
     public static long[] seed(double[] array, Tape t) {
-        long[] s = t.shadows.arrayShadowForWrite(array, array.length);
-        for (int i = 0; i < array.length; i++) {
-            s[i] = t.input(array[i]);
+        long[] s = t.shadows.seedShadow(array, array.length); // every element is written below
+        try {
+            t.inputs(array, s);
+        } catch (RuntimeException | Error e) { // the tape could not grow: no slot of another recording stays
+            java.util.Arrays.fill(s, 0L);
+            throw e;
         }
         return s;
     }

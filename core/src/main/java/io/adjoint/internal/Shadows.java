@@ -13,8 +13,14 @@ final class Shadows {
     private Object[] arrayKeys = new Object[64];
     private long[][] arrayShadows = new long[64][];
     private int arrayCount;
-    private Object lastArray;
-    private long[] lastShadow;
+    // The first array given a shadow in a recording (for a gradient: the seeded input) is kept apart and found
+    // by one comparison, without hashing it: see arrayShadow.
+    private Object pinned;
+    private long[] pinnedShadow;
+    // The pinned shadow of the last recording, kept for the next one's input (see seedShadow): gradient calls
+    // on inputs of one length allocate no shadow. Only this Shadows (one tape, one thread) ever refers to it.
+    private long[] spare;
+    private static final int SPARE_KEPT = 1 << 20; // entries (8 MB); larger shadows are left to the GC
 
     // (object, field id) -> active slot; static fields use STATICS as the object.
     static final Object STATICS = new Object();
@@ -97,10 +103,11 @@ final class Shadows {
             Arrays.fill(arrayShadows, null);
             arrayCount = 0;
         }
-        lastArray = null;
-        lastShadow = null;
-        java.util.Arrays.fill(recentKeys, null);
-        java.util.Arrays.fill(recentShadows, null);
+        if (pinnedShadow != null && pinnedShadow.length <= SPARE_KEPT) {
+            spare = pinnedShadow;
+        }
+        pinned = null;
+        pinnedShadow = null;
         if (fieldCount > 0) {
             Arrays.fill(fieldObjects, null);
             fieldCount = 0;
@@ -108,47 +115,38 @@ final class Shadows {
     }
 
     boolean isEmpty() {
-        return arrayCount == 0 && fieldCount == 0;
+        return pinned == null && arrayCount == 0 && fieldCount == 0;
     }
 
     // ---- arrays ----------------------------------------------------------------------------------
 
     /**
-     * The shadow of {@code array}, or null when nothing active was ever stored in it. Loops touch a few arrays
-     * in turn, some of them plain data without any shadow: a small cache answers both kinds without hashing.
+     * The shadow of {@code array}, or null when nothing active was ever stored in it. Called on every array
+     * read of twin code, so it writes nothing: no cache to update (a reference store costs a GC barrier), one
+     * comparison for the pinned array, else one hash and usually one probe. Loops alternating between several
+     * arrays (x[i] - y[i]) pay the same as loops over one.
      */
     long[] arrayShadow(Object array) {
-        if (array == lastArray) {
-            return lastShadow;
+        if (array == pinned) {
+            return pinnedShadow;
         }
         if (arrayCount == 0) {
             return null;
         }
-        Object[] keys = recentKeys;
-        for (int i = 0; i < RECENT; i++) {
-            if (keys[i] == array) {
-                lastArray = array;
-                return lastShadow = recentShadows[i];
-            }
+        Object[] keys = arrayKeys;
+        int i = System.identityHashCode(array) & (keys.length - 1);
+        Object k = keys[i];
+        if (k == array) {
+            return arrayShadows[i];
         }
-        long[] found = probe(array);
-        int slot = recentNext;
-        recentNext = (slot + 1) & (RECENT - 1);
-        keys[slot] = array;
-        recentShadows[slot] = found;
-        lastArray = array;
-        return lastShadow = found;
+        return k == null ? null : probe(array, i);
     }
 
-    private static final int RECENT = 4;
-    private final Object[] recentKeys = new Object[RECENT];
-    private final long[][] recentShadows = new long[RECENT][];
-    private int recentNext;
-
-    private long[] probe(Object array) {
+    /** The rest of a probe whose first place {@code i} held another array (kept out of the inlined path). */
+    private long[] probe(Object array, int i) {
         Object[] keys = arrayKeys;
         int mask = keys.length - 1;
-        for (int i = System.identityHashCode(array) & mask; ; i = (i + 1) & mask) {
+        for (i = (i + 1) & mask; ; i = (i + 1) & mask) {
             Object k = keys[i];
             if (k == array) {
                 return arrayShadows[i];
@@ -162,18 +160,46 @@ final class Shadows {
     /** The shadow of {@code array}, created (all passive) if absent. */
     long[] arrayShadowForWrite(Object array, int length) {
         long[] s = arrayShadow(array);
+        return s != null ? s : newShadow(array, length);
+    }
+
+    /**
+     * The shadow of {@code array} for {@link Ops#seed}, which writes every element of it: when {@code array} is
+     * the recording's first, the previous recording's pinned shadow is reused if it has the same length, with
+     * its old contents (stale slots of another recording) still in it until the caller overwrites them all.
+     */
+    long[] seedShadow(Object array, int length) {
+        long[] s = arrayShadow(array);
         if (s != null) {
             return s;
         }
-        s = new long[length];
+        if (pinned == null && spare != null && spare.length == length) {
+            s = spare;
+            spare = null;
+            pinned = array;
+            pinnedShadow = s;
+            return s;
+        }
+        return newShadow(array, length);
+    }
+
+    private long[] newShadow(Object array, int length) {
+        long[] s = new long[length];
         putArray(array, s);
-        lastArray = array;
-        lastShadow = s;
         return s;
     }
 
-    /** Installs {@code shadow} as the shadow of {@code array}, replacing any previous one. */
+    /**
+     * Installs {@code shadow} as the shadow of {@code array}, replacing any previous one. The first array of a
+     * recording is pinned rather than hashed: a fresh array (the input copy) has no identity hash yet, and
+     * installing one is a slow call into the VM.
+     */
     void putArray(Object array, long[] shadow) {
+        if (array == pinned || pinned == null) {
+            pinned = array;
+            pinnedShadow = shadow;
+            return;
+        }
         if (2 * (arrayCount + 1) > arrayKeys.length) {
             rehashArrays();
         }
@@ -188,14 +214,6 @@ final class Shadows {
         }
         keys[i] = array;
         arrayShadows[i] = shadow;
-        if (lastArray == array) {
-            lastShadow = shadow;
-        }
-        for (int r = 0; r < RECENT; r++) {
-            if (recentKeys[r] == array) {
-                recentShadows[r] = shadow;
-            }
-        }
     }
 
     private void rehashArrays() {

@@ -189,6 +189,23 @@ public final class Tape {
         return Slot.active(nodes++);
     }
 
+    /** An independent variable per element of {@code values}, in order; their slots go to {@code slots}. */
+    void inputs(double[] values, long[] slots) {
+        int n = values.length;
+        while ((long) nodes + n > value.length) {
+            int c = grow(value.length);
+            value = Arrays.copyOf(value, c);
+            arity = Arrays.copyOf(arity, c);
+        }
+        int first = nodes;
+        System.arraycopy(values, 0, value, first, n);
+        Arrays.fill(arity, first, first + n, (byte) 0);
+        for (int i = 0; i < n; i++) {
+            slots[i] = Slot.active(first + i);
+        }
+        nodes = first + n;
+    }
+
     /** A node with one active argument {@code a} and local partial {@code da}. */
     public long push1(double v, long a, double da) {
         if (nodes == value.length || args + 1 > argNode.length) {
@@ -487,8 +504,20 @@ public final class Tape {
             p -= k;
             double a = adj[i];
             if (a != 0.0) {
-                for (int j = p; j < p + k; j++) {
-                    adj[argNode[j]] += partial[j] * a;
+                // most nodes have one to three arguments: straight-line code for them, no loop set-up per node
+                if (k == 2) {
+                    adj[argNode[p]] += partial[p] * a;
+                    adj[argNode[p + 1]] += partial[p + 1] * a;
+                } else if (k == 1) {
+                    adj[argNode[p]] += partial[p] * a;
+                } else if (k == 3) {
+                    adj[argNode[p]] += partial[p] * a;
+                    adj[argNode[p + 1]] += partial[p + 1] * a;
+                    adj[argNode[p + 2]] += partial[p + 2] * a;
+                } else if (k != 0) {
+                    for (int j = p; j < p + k; j++) {
+                        adj[argNode[j]] += partial[j] * a;
+                    }
                 }
             }
         }
