@@ -168,6 +168,7 @@ public final class Tape {
     private void reset() {
         constructorDepth = 0;
         nodes = 0;
+        leadingInputs = 0;
         args = 0;
         secondOrder = false;
         hCount = 0;
@@ -186,8 +187,14 @@ public final class Tape {
         ensureNodes();
         value[nodes] = v;
         arity[nodes] = 0;
+        if (leadingInputs == nodes) {
+            leadingInputs++;
+        }
         return Slot.active(nodes++);
     }
+
+    /** How many nodes from 0 on are inputs (no arguments): the reverse sweep stops above them. */
+    private int leadingInputs;
 
     /** An independent variable per element of {@code values}, in order; their slots go to {@code slots}. */
     void inputs(double[] values, long[] slots) {
@@ -200,6 +207,9 @@ public final class Tape {
         int first = nodes;
         System.arraycopy(values, 0, value, first, n);
         Arrays.fill(arity, first, first + n, (byte) 0);
+        if (leadingInputs == first) {
+            leadingInputs = first + n;
+        }
         for (int i = 0; i < n; i++) {
             slots[i] = Slot.active(first + i);
         }
@@ -499,7 +509,7 @@ public final class Tape {
         for (int i = nodes - 1; i > top; i--) {
             p -= arity[i];
         }
-        for (int i = top; i >= 0; i--) {
+        for (int i = top, bottom = leadingInputs; i >= bottom; i--) { // the inputs below have nothing to pass on
             int k = arity[i];
             p -= k;
             double a = adj[i];
