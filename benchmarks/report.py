@@ -502,10 +502,11 @@ def tape_section(inspect):
     if total_ops:
         out.append(f"Over all these recordings: **{total_bytes / total_ops:.1f} bytes per recorded operation**. "
                    "Capacity is the thread's pooled tape: it grows to the largest recording and is given back "
-                   "after a recording that uses less than an eighth of a large one. With statement-level "
-                   "preaccumulation an operation here is a tape node, which may stand for a whole expression "
-                   "(Rosenbrock: 3 nodes per pair where the source has 8 double operations), so bytes per "
-                   "source operation are lower than bytes per node.\n")
+                   "after a recording that uses less than an eighth of a large one. With basic-block "
+                   "preaccumulation an operation here is a tape node, which may stand for a whole block of "
+                   "arithmetic (Rosenbrock: 1 node of 3 arguments, 45 B, per pair where the source has 8 double "
+                   "operations: 5.6 B per source operation), so bytes per source operation are lower than bytes "
+                   "per node.\n")
     return out
 
 
