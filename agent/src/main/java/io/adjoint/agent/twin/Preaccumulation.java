@@ -807,10 +807,6 @@ final class Preaccumulation {
         }
     }
 
-    private static List<Op> order(Op root) {
-        return ops(root);
-    }
-
     private static void loadValue(MethodVisitor mv, Object node, int[] leafValue, Map<Op, Integer> opValue) {
         if (node instanceof Const c) {
             mv.visitLdcInsn(c.value());
