@@ -194,14 +194,18 @@ public final class Linker {
         MethodHandle bsm = (MethodHandle) args[0];
         String desc = (String) args[1];
         MethodType plain = MethodType.fromMethodDescriptorString(desc, caller.lookupClass().getClassLoader());
+        boolean lambda = isLambdaFactory(caller, bsm);
         Object[] bsmArgs = new Object[args.length];
-        bsmArgs[0] = caller;
+        // a lambda made in twin code is made as the host made it, by the host: its class is the host's nestmate
+        // and names the host as capturing class (the companion is hidden: a serializable lambda naming it could
+        // not be serialized, nor taken apart by Gradients.of)
+        bsmArgs[0] = lambda ? HostLookup.of(hostOf(caller.lookupClass())) : caller;
         bsmArgs[1] = name;
         bsmArgs[2] = plain;
         System.arraycopy(args, 3, bsmArgs, 3, args.length - 3);
         CallSite site = (CallSite) bsm.invokeWithArguments(bsmArgs);
         MethodHandle target = site instanceof ConstantCallSite ? site.getTarget() : site.dynamicInvoker();
-        if (isLambdaFactory(caller, bsm)) {
+        if (lambda) {
             MethodHandle rule = ruleOfImplementation(caller, args);
             if (rule != null && plain.parameterCount() == 0 && args.length > 3 && args[3] instanceof MethodType sam
                     && RuleBridges.boxed(sam)) {
@@ -216,6 +220,9 @@ public final class Linker {
                 MethodHandle remember = MethodHandles.insertArguments(REMEMBER, 1, rule)
                         .asType(MethodType.methodType(plain.returnType(), plain.returnType()));
                 return new ConstantCallSite(MethodHandles.filterReturnValue(target, remember).asType(type));
+            }
+            if (plain.equals(type)) { // captures no double or float: the factory as it is
+                return new ConstantCallSite(target);
             }
             MethodHandle capturing = MethodHandles.insertArguments(CAPTURING, 0, target, plain.parameterArray());
             return new ConstantCallSite(capturing.asCollector(Object[].class, type.parameterCount()).asType(type));
@@ -283,6 +290,13 @@ public final class Linker {
     private static Object remember(Object lambda, MethodHandle rule) {
         io.adjoint.internal.LambdaRules.remember(lambda.getClass(), rule);
         return lambda;
+    }
+
+    /** The class a twin companion ({@code pkg.Host$$AdjointTwin/0x...}, a hidden nestmate) was made for. */
+    private static Class<?> hostOf(Class<?> companion) throws ClassNotFoundException {
+        String name = companion.getName();
+        int end = name.lastIndexOf(io.adjoint.agent.twin.TwinGenerator.SUFFIX);
+        return end < 0 ? companion : Class.forName(name.substring(0, end), false, companion.getClassLoader());
     }
 
     private static boolean isLambdaFactory(MethodHandles.Lookup caller, MethodHandle bsm) {

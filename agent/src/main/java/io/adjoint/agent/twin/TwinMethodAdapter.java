@@ -439,7 +439,8 @@ final class TwinMethodAdapter extends MethodVisitor {
             hasDouble |= TwinGenerator.isReal(t);
         }
         hasDouble |= TwinGenerator.isReal(Type.getReturnType(desc));
-        if (!hasDouble && !isMethodReferenceWithRule(bsm, bsmArgs)) {
+        boolean lambda = bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory");
+        if (!hasDouble && !lambda) {
             super.visitInvokeDynamicInsn(name, desc, bsm, bsmArgs);
             return;
         }
@@ -450,14 +451,6 @@ final class TwinMethodAdapter extends MethodVisitor {
         args[2] = where();
         System.arraycopy(bsmArgs, 0, args, 3, bsmArgs.length);
         super.visitInvokeDynamicInsn(name, TwinGenerator.slotDescriptor(desc), TwinGenerator.ADAPT_INDY, args);
-    }
-
-    /** A lambda whose implementation is a static method with a rule (Math::exp): the linker remembers it. */
-    private static boolean isMethodReferenceWithRule(Handle bsm, Object[] bsmArgs) {
-        return bsm.getOwner().equals("java/lang/invoke/LambdaMetafactory") && bsmArgs.length >= 2
-                && bsmArgs[1] instanceof Handle impl
-                && (impl.getTag() == Opcodes.H_INVOKESTATIC || impl.getTag() == Opcodes.H_INVOKEVIRTUAL)
-                && Primitives.lookup(impl.getOwner(), impl.getName(), impl.getDesc()) != null;
     }
 
     @Override

@@ -72,4 +72,24 @@ final class LambdasTarget {
     static double callBefore(DoubleUnaryOperator g, double[] x) {
         return g.applyAsDouble(x[0]) * x[1];
     }
+
+    /** A serializable function type of the application's own. */
+    interface SerialOp extends DoubleUnaryOperator, java.io.Serializable {
+    }
+
+    static SerialOp madeWhileRecording;
+
+    /** Makes a serializable lambda inside the differentiated function and keeps it (a plugin registry would). */
+    static double keepsASerializableLambda(double[] x) {
+        double k = 3.0; // a passive capture
+        SerialOp op = v -> k * v * v;
+        madeWhileRecording = op;
+        return op.applyAsDouble(x[0]);
+    }
+
+    /** Asks a gradient of a lambda made inside the differentiated function (at a passive point). */
+    static double gradientOfALambdaMadeHere(double[] x) {
+        double[] g = io.adjoint.Gradients.of(y -> y[0] * y[0] * 3).at(0.5);
+        return x[0] * g[0];
+    }
 }

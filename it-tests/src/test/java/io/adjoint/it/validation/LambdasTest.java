@@ -78,4 +78,27 @@ class LambdasTest {
         double[] x = {2.5, 0.3};
         V.gradient("stored", STORED, x, new double[] {x[1] / x[0], Math.log(x[0])}, ANALYTIC);
     }
+
+    /**
+     * A lambda made in twin code is made by its host class (not by the hidden companion): a serializable one can be
+     * serialized and read back, as without Adjoint, and Gradients.of can take one apart.
+     */
+    @Test
+    void lambdasMadeWhileRecordingAreTheHostsOwn() throws Exception {
+        double[] x = {1.5};
+        V.gradient("serializable lambda", LambdasTarget::keepsASerializableLambda, x, new double[] {6 * x[0]}, ANALYTIC);
+        LambdasTarget.SerialOp op = LambdasTarget.madeWhileRecording;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(op);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            DoubleUnaryOperator back = (DoubleUnaryOperator) in.readObject();
+            org.junit.jupiter.api.Assertions.assertEquals(12.0, back.applyAsDouble(2.0), "the lambda read back");
+        }
+        // d/dx (x * g'(0.5)) with g(y) = 3 y^2: g' = 3
+        V.gradient("gradient of a lambda made here", LambdasTarget::gradientOfALambdaMadeHere, x, new double[] {3.0},
+                ANALYTIC);
+    }
 }
