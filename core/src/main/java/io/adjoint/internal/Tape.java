@@ -509,27 +509,45 @@ public final class Tape {
         for (int i = nodes - 1; i > top; i--) {
             p -= arity[i];
         }
-        for (int i = top, bottom = leadingInputs; i >= bottom; i--) { // the inputs below have nothing to pass on
+        // A node's contribution to the node just below it (a chain: s = s + term, f += ...) stays in a register,
+        // `carry`, instead of a store the next step would read back at once.
+        int bottom = leadingInputs; // the inputs below have nothing to pass on
+        double carry = 0.0;
+        for (int i = top; i >= bottom; i--) {
             int k = arity[i];
             p -= k;
-            double a = adj[i];
+            double a = adj[i] + carry;
+            adj[i] = a; // whole: second-order sweeps read every node's adjoint afterwards (not on the chain's path)
+            carry = 0.0;
             if (a != 0.0) {
+                int below = i - 1;
                 // most nodes have one to three arguments: straight-line code for them, no loop set-up per node
                 if (k == 2) {
-                    adj[argNode[p]] += partial[p] * a;
-                    adj[argNode[p + 1]] += partial[p + 1] * a;
+                    int n0 = argNode[p], n1 = argNode[p + 1];
+                    double c0 = partial[p] * a, c1 = partial[p + 1] * a;
+                    if (n0 == below) carry += c0; else adj[n0] += c0;
+                    if (n1 == below) carry += c1; else adj[n1] += c1;
                 } else if (k == 1) {
-                    adj[argNode[p]] += partial[p] * a;
+                    int n0 = argNode[p];
+                    double c0 = partial[p] * a;
+                    if (n0 == below) carry += c0; else adj[n0] += c0;
                 } else if (k == 3) {
-                    adj[argNode[p]] += partial[p] * a;
-                    adj[argNode[p + 1]] += partial[p + 1] * a;
-                    adj[argNode[p + 2]] += partial[p + 2] * a;
+                    int n0 = argNode[p], n1 = argNode[p + 1], n2 = argNode[p + 2];
+                    double c0 = partial[p] * a, c1 = partial[p + 1] * a, c2 = partial[p + 2] * a;
+                    if (n0 == below) carry += c0; else adj[n0] += c0;
+                    if (n1 == below) carry += c1; else adj[n1] += c1;
+                    if (n2 == below) carry += c2; else adj[n2] += c2;
                 } else if (k != 0) {
                     for (int j = p; j < p + k; j++) {
-                        adj[argNode[j]] += partial[j] * a;
+                        int n = argNode[j];
+                        double c = partial[j] * a;
+                        if (n == below) carry += c; else adj[n] += c;
                     }
                 }
             }
+        }
+        if (carry != 0.0) { // the last node swept passed something to an input just below it
+            adj[bottom - 1] += carry;
         }
     }
 }
