@@ -59,15 +59,32 @@ public final class Gradients {
         return x;
     }
 
-    private record ReverseGradient(MethodHandle twin) implements Gradient {
+    /** Keeps the pool of the thread that last called it (Tape.PoolCache): no thread-local lookup per call. */
+    private static final class ReverseGradient extends Tape.PoolCache implements Gradient {
+        private final MethodHandle twin;
+
+        ReverseGradient(MethodHandle twin) {
+            this.twin = twin;
+        }
+
         @Override
         public double[] at(double... x) {
-            return valueAndGradient(x).gradient();
+            Tape t = Tape.open(this);
+            try {
+                double[] xs = x.clone();
+                Ops.seed(xs, t);
+                long r = (long) twin.invokeExact(xs, t);
+                return t.gradient(r, xs.length);
+            } catch (Throwable e) {
+                throw Gradients.<RuntimeException>rethrow(e);
+            } finally {
+                t.close();
+            }
         }
 
         @Override
         public ValueAndGradient valueAndGradient(double... x) {
-            Tape t = Tape.open();
+            Tape t = Tape.open(this);
             try {
                 double[] xs = x.clone();
                 Ops.seed(xs, t);

@@ -10,7 +10,7 @@ import java.util.IdentityHashMap;
  *
  * <p>While a recording is open, uninstrumented code (the JDK, a lambda proxy, reflection) may call back
  * into the application's methods. Each such method carries a tiny prologue:
- * {@code if (Entry.ANY && Entry.here()) ...run my twin...}. {@link #ANY} is false whenever no thread records,
+ * {@code if (Entry.ANY != 0 && Entry.here()) ...run my twin...}. {@link #ANY} is 0 whenever no thread records,
  * so the host application pays one static field read per call.
  *
  * <p>A twin that calls uninstrumented code (a {@code Boundary}) first leaves a {@link Frame} here with the
@@ -22,30 +22,42 @@ public final class Entry {
     private Entry() {
     }
 
-    /** True while at least one thread records. Read by every prologue: keep it a plain static field. */
-    public static boolean ANY;
+    /**
+     * How many recordings are open over all threads: nonzero exactly while some thread records. Read by every
+     * prologue ({@code Entry.ANY != 0}, through {@link #ANY_CHECK} in class files of Java 7 or later): keep it a
+     * plain static field. Changed only by atomic adds ({@link #opened}, {@link #closed}), so a thread that
+     * records sees it nonzero from its own increment to its own decrement: another thread's decrement cannot
+     * take back an increment it did not make (each add acts on the latest value). One atomic add per open and
+     * per close, no other fence: a boolean flag beside a count needed a volatile write at each end (and a
+     * closer turning it off while another thread opened had to re-read the count and turn it back on, leaving
+     * a moment where the flag was false during the other's recording).
+     */
+    public static int ANY;
 
     /**
      * What prologues of class files of Java 7 or later test instead of {@link #ANY}: {@code ANY_CHECK.invokeExact()}.
      * Until the first recording of this JVM its target is the constant false, which the JIT folds: a
      * prologue then costs nothing at all in compiled code. The first recording switches it, once and for
-     * good, to reading {@link #ANY} (switching back and forth would deoptimize the application's code at
+     * good, to {@code ANY != 0} (switching back and forth would deoptimize the application's code at
      * every recording).
      */
     public static final MutableCallSite ANY_SITE = new MutableCallSite(MethodHandles.constant(boolean.class, false));
     public static final MethodHandle ANY_CHECK = ANY_SITE.dynamicInvoker();
     private static volatile boolean anySwitched;
-    /** Open recordings over all threads; {@link #ANY} follows it (see {@link #closed}). */
-    private static final java.util.concurrent.atomic.AtomicInteger RECORDINGS = new java.util.concurrent.atomic.AtomicInteger();
     private static final java.lang.invoke.VarHandle ANY_FIELD;
     private static final Object LOCK = new Object();
 
     static {
         try {
-            ANY_FIELD = MethodHandles.lookup().findStaticVarHandle(Entry.class, "ANY", boolean.class);
+            ANY_FIELD = MethodHandles.lookup().findStaticVarHandle(Entry.class, "ANY", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
+    }
+
+    /** How many recordings are open over all threads (tests). */
+    static int recordings() {
+        return (int) ANY_FIELD.getVolatile();
     }
 
     /** The slots a boundary call passes to uninstrumented code, and the result slot coming back. */
@@ -102,8 +114,7 @@ public final class Entry {
     };
 
     static void opened() {
-        RECORDINGS.getAndIncrement();
-        ANY_FIELD.setVolatile(true);
+        ANY_FIELD.getAndAdd(1);
         if (!anySwitched) {
             switchOn();
         }
@@ -114,7 +125,11 @@ public final class Entry {
         synchronized (LOCK) {
             if (!anySwitched) {
                 try {
-                    ANY_SITE.setTarget(MethodHandles.lookup().findStaticGetter(Entry.class, "ANY", boolean.class));
+                    MethodHandles.Lookup lookup = MethodHandles.lookup();
+                    ANY_SITE.setTarget(MethodHandles.filterReturnValue(
+                            lookup.findStaticGetter(Entry.class, "ANY", int.class),
+                            lookup.findStatic(Entry.class, "nonZero",
+                                    java.lang.invoke.MethodType.methodType(boolean.class, int.class))));
                 } catch (ReflectiveOperationException e) {
                     throw new IllegalStateException(e);
                 }
@@ -124,17 +139,12 @@ public final class Entry {
         }
     }
 
-    /**
-     * The last recording closing turns {@link #ANY} off; a recording opened meanwhile on another thread may have
-     * turned it on just before, so the count is read again after the (volatile) write and ANY set back on.
-     */
+    private static boolean nonZero(int count) {
+        return count != 0;
+    }
+
     static void closed(Tape t) {
-        if (RECORDINGS.decrementAndGet() == 0) {
-            ANY_FIELD.setVolatile(false);
-            if (RECORDINGS.get() > 0) {
-                ANY_FIELD.setVolatile(true);
-            }
-        }
+        ANY_FIELD.getAndAdd(-1);
         State s = t.entryState;
         if (s.capturesTape == t) {
             s.captures.clear();

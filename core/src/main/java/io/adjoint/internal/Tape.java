@@ -28,6 +28,8 @@ public final class Tape {
     private static final class Pool {
         final ArrayList<Tape> tapes = new ArrayList<>();
         int depth;
+        /** The thread this pool belongs to (only that thread ever touches the rest). */
+        final Thread thread = Thread.currentThread();
     }
 
     private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
@@ -61,10 +63,17 @@ public final class Tape {
     final Shadows shadows = new Shadows();
 
     /**
-     * This recording's identity, unique in the JVM (a 64-bit count, never reused): in-object field shadows
-     * ({@link Ops#shadowGet}) are believed only by the recording whose stamp they carry.
+     * This recording's identity, unique in the JVM for good (never reused, never 0): in-object field shadows
+     * ({@link Ops#shadowGet}) are believed only by the recording whose stamp they carry. A tape takes a block of
+     * {@link #STAMP_BLOCK} stamps at once from {@link #STAMPS} and counts through it, one per recording, taking
+     * the next free block when it is used up: blocks never overlap, so stamps of different tapes (threads,
+     * nested recordings) never meet, and opening a recording costs no atomic operation (64 bits of blocks do
+     * not run out: 2^43 blocks).
      */
     long stamp;
+    /** The end of this tape's block of stamps (exclusive). */
+    long stampEnd;
+    static final long STAMP_BLOCK = 1L << 20;
     private static final java.util.concurrent.atomic.AtomicLong STAMPS = new java.util.concurrent.atomic.AtomicLong();
 
     private Tape(Pool pool) {
@@ -74,7 +83,32 @@ public final class Tape {
 
     /** Opens a fresh recording on this thread. Always pair with {@link #close()} in a finally block. */
     public static Tape open() {
-        Pool p = POOL.get();
+        return open(POOL.get());
+    }
+
+    /**
+     * Opens a fresh recording on this thread, through a cache of the calling thread's pool kept by the caller
+     * (a {@code Gradient}, called again and again, mostly from one thread): a hit costs one load and one
+     * comparison with {@code Thread.currentThread()} (an intrinsic) instead of the thread-local lookup. The
+     * cache holds a {@link Pool}, whose {@code thread} is final: a racy read from another thread sees a whole
+     * pool, not its own, and takes the thread-local path. It keeps at most one pool (the last thread's) alive
+     * as long as the caller lives.
+     */
+    public static Tape open(PoolCache cache) {
+        Pool p = cache.pool;
+        if (p == null || p.thread != Thread.currentThread()) {
+            p = POOL.get();
+            cache.pool = p;
+        }
+        return open(p);
+    }
+
+    /** Where a caller keeps the pool of the thread that last opened a recording through it (see above). */
+    public static class PoolCache {
+        Pool pool;
+    }
+
+    private static Tape open(Pool p) {
         if (p.depth == p.tapes.size()) {
             p.tapes.add(new Tape(p));
         }
@@ -82,9 +116,17 @@ public final class Tape {
         if (t.nodes != 0 || t.secondOrder) { // close() has reset it already, unless it was never closed
             t.reset();
         }
-        t.stamp = STAMPS.incrementAndGet();
+        if (++t.stamp >= t.stampEnd) {
+            t.newStampBlock();
+        }
         Entry.opened();
         return t;
+    }
+
+    /** Takes the next free block of stamps (the first time, and every {@link #STAMP_BLOCK} recordings). */
+    void newStampBlock() {
+        stamp = STAMPS.addAndGet(STAMP_BLOCK); // blocks start at STAMP_BLOCK: 0 is never a stamp
+        stampEnd = stamp + STAMP_BLOCK;
     }
 
     /** Opens a fresh recording that also records local second derivatives when {@code secondOrder}. */

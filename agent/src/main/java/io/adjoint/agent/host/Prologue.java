@@ -33,7 +33,7 @@ final class Prologue {
             + "Ljava/lang/invoke/MethodType;Ljava/lang/String;)Ljava/lang/invoke/CallSite;";
 
     /**
-     * @param flagOwner class of a static boolean read first (cheap test), or null
+     * @param flagOwner class of a static int read first (cheap test: nonzero to go on), or null
      * @param enabledCheck whether {@code HOOK.enabled()} is tested before the slow path (with indy, the entry
      *                     hook tests it itself)
      * @param frames    whether the method has a StackMapTable (class file version 50 or later)
@@ -48,8 +48,8 @@ final class Prologue {
             mv.visitFieldInsn(Opcodes.GETSTATIC, flagOwner, flagName + "_CHECK", "Ljava/lang/invoke/MethodHandle;");
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, "java/lang/invoke/MethodHandle", "invokeExact", "()Z", false);
             mv.visitJumpInsn(Opcodes.IFEQ, original);
-        } else if (flagOwner != null) {
-            mv.visitFieldInsn(Opcodes.GETSTATIC, flagOwner, flagName, "Z");
+        } else if (flagOwner != null) { // the count of open recordings: nonzero while some thread records
+            mv.visitFieldInsn(Opcodes.GETSTATIC, flagOwner, flagName, "I");
             mv.visitJumpInsn(Opcodes.IFEQ, original);
         }
         if (enabledCheck || !indy) {

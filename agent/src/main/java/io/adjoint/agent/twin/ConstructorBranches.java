@@ -23,7 +23,7 @@ import java.util.List;
  * Twin branches for constructors. A constructor cannot be a static twin (it must initialise its object),
  * so its twin lives inside it:
  * <pre>
- *   if (Entry.ANY) { Frame f = Entry.constructorFrame("C.&lt;init&gt;(DD)V");
+ *   if (Entry.ANY != 0) { Frame f = Entry.constructorFrame("C.&lt;init&gt;(DD)V");
  *                    if (f != null) { params := f.slots; tape := f.tape; ...twin of the body...; return } }
  *   ...original body...
  * </pre>
@@ -118,7 +118,7 @@ public final class ConstructorBranches {
         InsnList pre = new InsnList();
         LabelNode original = new LabelNode();
         LabelNode pop = new LabelNode();
-        pre.add(new FieldInsnNode(Opcodes.GETSTATIC, "io/adjoint/internal/Entry", "ANY", "Z"));
+        pre.add(new FieldInsnNode(Opcodes.GETSTATIC, "io/adjoint/internal/Entry", "ANY", "I")); // open recordings
         pre.add(new JumpInsnNode(Opcodes.IFEQ, original));
         pre.add(new LdcInsnNode(key));
         pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, ENTRY, "constructorFrame",
