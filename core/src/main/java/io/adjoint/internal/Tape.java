@@ -247,13 +247,15 @@ public final class Tape {
             arity = Arrays.copyOf(arity, c);
         }
         int first = nodes;
-        System.arraycopy(values, 0, value, first, n);
-        Arrays.fill(arity, first, first + n, (byte) 0);
+        double[] value = this.value;
+        byte[] arity = this.arity;
+        for (int i = 0; i < n; i++) { // one pass (a gradient of few inputs paid three stub calls here)
+            value[first + i] = values[i];
+            arity[first + i] = 0;
+            slots[i] = Slot.active(first + i);
+        }
         if (leadingInputs == first) {
             leadingInputs = first + n;
-        }
-        for (int i = 0; i < n; i++) {
-            slots[i] = Slot.active(first + i);
         }
         nodes = first + n;
     }

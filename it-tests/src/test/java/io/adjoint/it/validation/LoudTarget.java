@@ -89,6 +89,13 @@ final class LoudTarget {
         return x[1] * g[0];
     }
 
+    /** x0^2 times the gradient of this same function, through the same Gradient object, at (3, 0): (6, 0). */
+    static final io.adjoint.Gradient SELF = io.adjoint.Gradients.of(LoudTarget::selfNested);
+
+    static double selfNested(double[] x) {
+        return x.length == 2 ? x[0] * x[0] : x[0] * x[0] * SELF.at(3.0, 0.0)[0];
+    }
+
     /** The same with a passive point: the inner gradient is a constant of the outer function. */
     static double gradientOfPassivePoint(double[] x) {
         double[] g = INNER.at(0.5, 1.0);

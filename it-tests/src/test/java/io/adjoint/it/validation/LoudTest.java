@@ -3,6 +3,9 @@ package io.adjoint.it.validation;
 import org.junit.jupiter.api.Test;
 
 import static io.adjoint.it.validation.V.ANALYTIC;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * Where no exact derivative exists, NotDifferentiableException names the callee and the caller's class, method and
@@ -82,5 +85,20 @@ class LoudTest {
         double[] x = {1.5, 2.0};
         V.gradient("nested gradient, passive point", LoudTarget::gradientOfPassivePoint, x, new double[] {0, 3.0},
                 ANALYTIC);
+    }
+
+    /**
+     * The same Gradient object asked again inside its own function on the same thread (its cached thread pool
+     * must still give the nested call a tape of its own): 6 x0^2, so 12 x0, and the outer recording goes on.
+     */
+    @Test
+    void theSameGradientInsideItsOwnFunction() {
+        for (int i = 0; i < 3; i++) {
+            io.adjoint.ValueAndGradient vg = LoudTarget.SELF.valueAndGradient(1.5);
+            assertEquals(6 * 1.5 * 1.5, vg.value(), 0.0);
+            assertArrayEquals(new double[] {12 * 1.5}, vg.gradient(), 0.0);
+            assertArrayEquals(new double[] {6.0, 0.0}, LoudTarget.SELF.at(3.0, 0.0), 0.0);
+            assertNull(io.adjoint.internal.Tape.current(), "no recording left open");
+        }
     }
 }
