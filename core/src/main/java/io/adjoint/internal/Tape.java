@@ -490,9 +490,8 @@ public final class Tape {
      * (the inputs, which {@link #input} placed first). Consumes the recorded values.
      */
     public double[] gradient(long output, int n) {
-        double[] g = new double[n];
         if (!Slot.isActive(output)) {
-            return g;
+            return new double[n];
         }
         int top = Slot.node(output);
         double[] adj = value; // the primal values are no longer needed: reuse their memory
@@ -500,8 +499,7 @@ public final class Tape {
         Arrays.fill(adj, 0, Math.max(top + 1, n), 0.0);
         adj[top] = 1.0;
         sweep(adj, top);
-        System.arraycopy(adj, 0, g, 0, Math.min(n, top + 1)); // inputs above top: zero, not stale values
-        return g;
+        return Arrays.copyOf(adj, n); // the sweep writes nothing above top: inputs there read the 0 filled in
     }
 
     /**
