@@ -27,7 +27,9 @@ public final class Entry {
      * prologue ({@code Entry.ANY != 0}, through {@link #ANY_CHECK} in class files of Java 7 or later): keep it a
      * plain static field. Changed only by atomic adds ({@link #opened}, {@link #closed}), so a thread that
      * records sees it nonzero from its own increment to its own decrement: another thread's decrement cannot
-     * take back an increment it did not make (each add acts on the latest value). One atomic add per open and
+     * take back an increment it did not make (each add acts on the latest value), and the adds are volatile
+     * accesses, so every earlier value happens-before the thread's own increment and its plain reads cannot see
+     * one of them. One atomic add per open and
      * per close, no other fence: a boolean flag beside a count needed a volatile write at each end (and a
      * closer turning it off while another thread opened had to re-read the count and turn it back on, leaving
      * a moment where the flag was false during the other's recording).
@@ -113,6 +115,7 @@ public final class Entry {
         }
     };
 
+    /** Counts a recording in {@link #ANY} (an atomic add: the only fence of opening one). */
     static void opened() {
         ANY_FIELD.getAndAdd(1);
         if (!anySwitched) {
@@ -143,6 +146,10 @@ public final class Entry {
         return count != 0;
     }
 
+    /**
+     * Gives back this recording's count of {@link #ANY}: an atomic add, so it takes back exactly this recording's
+     * increment and never another's (no re-check needed), and drops the thread's pending entry state.
+     */
     static void closed(Tape t) {
         ANY_FIELD.getAndAdd(-1);
         State s = t.entryState;
