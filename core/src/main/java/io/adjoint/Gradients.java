@@ -7,6 +7,7 @@ import io.adjoint.internal.Tape;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 
 /**
  * Entry points: exact derivatives of ordinary Java code.
@@ -69,7 +70,7 @@ public final class Gradients {
         public ValueAndGradient valueAndGradient(double... x) {
             Tape t = Tape.open();
             try {
-                double[] xs = x.clone();
+                double[] xs = Arrays.copyOf(x, x.length); // not clone(): C2 left that to a VM call zeroing first
                 Ops.seed(xs, t);
                 long r = (long) twin.invokeExact(xs, t);
                 double value = t.primal(r);
@@ -269,14 +270,14 @@ public final class Gradients {
 
     /** Runs the twin on a seeded copy of {@code x} (inputs are nodes 0..n-1); returns the result's slot. */
     private static long recordScalar(MethodHandle twin, double[] x, Tape t) throws Throwable {
-        double[] xs = x.clone();
+        double[] xs = Arrays.copyOf(x, x.length); // not clone(): C2 left that to a VM call zeroing first
         Ops.seed(xs, t);
         return (long) twin.invokeExact(xs, t);
     }
 
     /** Runs the twin on a seeded copy of {@code x}; returns the slots of the result's elements. */
     private static long[] recordVector(MethodHandle twin, double[] x, Tape t) throws Throwable {
-        double[] xs = x.clone();
+        double[] xs = Arrays.copyOf(x, x.length); // not clone(): C2 left that to a VM call zeroing first
         Ops.seed(xs, t);
         double[] y = (double[]) twin.invokeExact(xs, t);
         long[] out = new long[y.length];

@@ -446,9 +446,8 @@ public final class Tape {
      * (the inputs, which {@link #input} placed first). Consumes the recorded values.
      */
     public double[] gradient(long output, int n) {
-        double[] g = new double[n];
         if (!Slot.isActive(output)) {
-            return g;
+            return new double[n];
         }
         int top = Slot.node(output);
         double[] adj = value; // the primal values are no longer needed: reuse their memory
@@ -456,8 +455,8 @@ public final class Tape {
         Arrays.fill(adj, 0, Math.max(top + 1, n), 0.0);
         adj[top] = 1.0;
         sweep(adj, top);
-        System.arraycopy(adj, 0, g, 0, Math.min(n, top + 1)); // inputs above top: zero, not stale values
-        return g;
+        // a copy, not new + arraycopy: the JIT then skips zeroing the result first (a second pass over n doubles)
+        return Arrays.copyOf(adj, n); // inputs above top were zeroed by the fill: 0, not stale values
     }
 
     /**

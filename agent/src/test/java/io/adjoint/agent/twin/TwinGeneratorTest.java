@@ -93,6 +93,52 @@ class TwinGeneratorTest {
                 calls(generated, "callBetweenReads"));
     }
 
+    /**
+     * C2 inlines a hot callee only up to 325 bytes of bytecode (FreqInlineSize): Rosenbrock's preaccumulated pair
+     * must stay below, so that it is compiled into the loop rather than called once per pair (~10% of the gradient).
+     */
+    @Test
+    void generatedMethodsFitTheJitsInliningLimit() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        MethodNode rosenbrock = generated.methods.stream().filter(n -> n.name.equals("rosenbrock")).findFirst().orElseThrow();
+        String pre = null;
+        for (AbstractInsnNode n : rosenbrock.instructions) {
+            if (n instanceof MethodInsnNode c && c.name.startsWith("pre$")) {
+                pre = c.name;
+            }
+        }
+        String name = pre;
+        MethodNode m = generated.methods.stream().filter(n -> n.name.equals(name)).findFirst().orElseThrow();
+        int size = codeLength(m);
+        assertTrue(size <= 325, name + " has " + size + " bytes of bytecode");
+        // the adjoints of + and - are folded: no zero tests for them, none for the root's constant adjoint
+        long zeroTests = java.util.stream.StreamSupport.stream(m.instructions.spliterator(), false)
+                .filter(n -> n.getOpcode() == Opcodes.DCMPL).count();
+        assertEquals(2, zeroTests, "zero tests of adjoints computed at run time (before the two products t1*t1, x*x)");
+    }
+
+    /** The length of a method's bytecode, as the JVM (and the JIT's inlining policy) counts it. */
+    private static int codeLength(MethodNode m) {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "Measure", null, "java/lang/Object", null);
+        Label end = new Label();
+        m.accept(new org.objectweb.asm.ClassVisitor(Opcodes.ASM9, cw) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, desc, sig, exceptions)) {
+                    @Override
+                    public void visitMaxs(int maxStack, int maxLocals) {
+                        super.visitLabel(end); // after the last instruction: its offset is the code's length
+                        super.visitMaxs(maxStack, maxLocals);
+                    }
+                };
+            }
+        });
+        return end.getOffset();
+    }
+
     /** The calls a twin makes, in order: Ops methods by name, generated methods as "pre$(leaf slots)". */
     private static java.util.List<String> calls(ClassNode companion, String twin) {
         java.util.List<String> out = new java.util.ArrayList<>();
