@@ -184,6 +184,27 @@ public final class Linker {
     }
 
     /**
+     * Whether twin code of {@code caller} calls the twin constructor of {@code owner}'s constructor {@code desc}
+     * (ConstructorBranches.twinConstructor): the class was given one when it was loaded, and the caller may call a
+     * private constructor of it (its nestmate). Otherwise (a class of another nest, one loaded before the agent or
+     * left untransformed) twin code calls the constructor itself, whose twin branch takes the slots. A constant.
+     */
+    public static CallSite twinConstructor(MethodHandles.Lookup caller, String name, MethodType type, String owner,
+                                           String desc) {
+        boolean usable;
+        try {
+            ClassLoader loader = caller.lookupClass().getClassLoader();
+            Class<?> c = Class.forName(Type.getObjectType(owner).getClassName(), false, loader);
+            caller.findConstructor(c, MethodType.fromMethodDescriptorString(desc, loader)
+                    .appendParameterTypes(Entry.Frame.class));
+            usable = true;
+        } catch (ReflectiveOperationException | LinkageError | TypeNotPresentException | SecurityException e) {
+            usable = false;
+        }
+        return new ConstantCallSite(MethodHandles.constant(boolean.class, usable));
+    }
+
+    /**
      * Runs the original bootstrap with the original types, then converts at the edge: slots going in become
      * primal values, a double coming out becomes a passive slot. A lambda created in twin code also leaves
      * the slots of the doubles it captured with {@link Entry#recordCaptures}, so that when its body runs

@@ -381,6 +381,30 @@ final class TwinMethodAdapter extends MethodVisitor {
             }
             super.visitInsn(Opcodes.POP);
         }
+        Label done = null;
+        if (!jdk && !(constructorBranch && beforeSuper)) {
+            // the class's twin constructor where the class has one and this code may call it (Linker.twinConstructor
+            // decides once, at the first call: a constant); it takes the slots from the frame, so its double
+            // parameters get 0 here. super(...) and this(...) calls keep the one path below.
+            Label plain = new Label();
+            done = new Label();
+            super.visitInvokeDynamicInsn("twinConstructor", "()Z", TWIN_CONSTRUCTOR, owner, desc);
+            super.visitJumpInsn(Opcodes.IFEQ, plain);
+            for (int i = 0; i < args.length; i++) {
+                if (args[i].getSort() == Type.DOUBLE) {
+                    super.visitInsn(Opcodes.DCONST_0);
+                } else if (args[i].getSort() == Type.FLOAT) {
+                    super.visitInsn(Opcodes.FCONST_0);
+                } else {
+                    super.visitVarInsn(args[i].getOpcode(Opcodes.ILOAD), slots[i]);
+                }
+            }
+            super.visitVarInsn(Opcodes.ALOAD, frame);
+            super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>",
+                    ConstructorBranches.twinConstructorDescriptor(desc), isInterface);
+            super.visitJumpInsn(Opcodes.GOTO, done);
+            super.visitLabel(plain);
+        }
         for (int i = 0; i < args.length; i++) {
             if (args[i].getSort() == Type.FLOAT) {
                 loadAsSlot(args[i], slots[i]); // as a double slot, then back to a plain float below
@@ -403,6 +427,9 @@ final class TwinMethodAdapter extends MethodVisitor {
             }
         }
         super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
+        if (done != null) {
+            super.visitLabel(done);
+        }
         if (!jdk) {
             super.visitVarInsn(Opcodes.ALOAD, frame);
             loadTape();
@@ -412,6 +439,9 @@ final class TwinMethodAdapter extends MethodVisitor {
     }
 
     private static final String ENTRY = "io/adjoint/internal/Entry";
+    static final Handle TWIN_CONSTRUCTOR = new Handle(Opcodes.H_INVOKESTATIC, TwinGenerator.LINKER, "twinConstructor",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/String;"
+                    + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
 
     /** Loads a double (a slot already) or a float (converted to its slot) held in a local. */
     private void loadAsSlot(Type t, int local) {
