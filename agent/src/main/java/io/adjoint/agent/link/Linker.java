@@ -184,24 +184,25 @@ public final class Linker {
     }
 
     /**
-     * Whether twin code of {@code caller} calls the twin constructor of {@code owner}'s constructor {@code desc}
-     * (ConstructorBranches.twinConstructor): the class was given one when it was loaded, and the caller may call a
-     * private constructor of it (its nestmate). Otherwise (a class of another nest, one loaded before the agent or
-     * left untransformed) twin code calls the constructor itself, whose twin branch takes the slots. A constant.
+     * {@code new owner(desc)} for twin code (type: the primal arguments and the frame, returning the object): the
+     * class's twin constructor ({@code ConstructorBranches.twinConstructor}, private, reached through a private
+     * lookup) where the class has one; else the constructor itself, whose twin branch takes the frame that twin code
+     * left for it (a class loaded before self-attach cannot get new methods; a module that does not open its
+     * package to Adjoint hides private members).
      */
-    public static CallSite twinConstructor(MethodHandles.Lookup caller, String name, MethodType type, String owner,
-                                           String desc) {
-        boolean usable;
+    public static CallSite construct(MethodHandles.Lookup caller, String name, MethodType type, String owner,
+                                     String desc) throws ReflectiveOperationException {
+        Class<?> c = type.returnType();
+        MethodType plain = MethodType.fromMethodDescriptorString(desc, caller.lookupClass().getClassLoader());
+        MethodHandle made;
         try {
-            ClassLoader loader = caller.lookupClass().getClassLoader();
-            Class<?> c = Class.forName(Type.getObjectType(owner).getClassName(), false, loader);
-            caller.findConstructor(c, MethodType.fromMethodDescriptorString(desc, loader)
-                    .appendParameterTypes(Entry.Frame.class));
-            usable = true;
-        } catch (ReflectiveOperationException | LinkageError | TypeNotPresentException | SecurityException e) {
-            usable = false;
+            made = MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+                    .findConstructor(c, plain.appendParameterTypes(Entry.Frame.class));
+        } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException e) {
+            made = MethodHandles.dropArguments(caller.findConstructor(c, plain), plain.parameterCount(),
+                    Entry.Frame.class);
         }
-        return new ConstantCallSite(MethodHandles.constant(boolean.class, usable));
+        return new ConstantCallSite(made.asType(type));
     }
 
     /**

@@ -112,7 +112,7 @@ public final class ConstructorBranches {
         int tapeVar = ctor.maxLocals + 1;
         MethodNode twin = new MethodNode(Opcodes.ASM9, ctor.access, ctor.name, ctor.desc, null, null);
         twinSource.accept(new TwinMethodAdapter(twin, -1, tapeVar, owner.replace('/', '.') + ".<init>", sourceFile,
-                hierarchy, true));
+                hierarchy, true).constructingByHandle(TwinMethodAdapter.newDupInits(owner, twinSource)));
 
         String key = owner.replace('/', '.') + ".<init>" + ctor.desc;
         InsnList pre = new InsnList();
@@ -168,7 +168,7 @@ public final class ConstructorBranches {
         int tapeVar = slotsVar + 1;
         MethodNode twin = new MethodNode(Opcodes.ASM9, ctor.access, ctor.name, ctor.desc, null, null);
         twinSource.accept(new TwinMethodAdapter(twin, -1, tapeVar, owner.replace('/', '.') + ".<init>", sourceFile,
-                hierarchy, true));
+                hierarchy, true).constructingByHandle(TwinMethodAdapter.newDupInits(owner, twinSource)));
         MethodNode result = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC, "<init>",
                 twinConstructorDescriptor(ctor.desc), null, ctor.exceptions.toArray(new String[0]));
         InsnList code = result.instructions;

@@ -98,8 +98,9 @@ public final class TwinGenerator {
                 pre.rewrite(host.name, m); // may add locals: the tape's local comes after them
             }
             int maxLocals = Math.max(m.maxLocals, paramSlots);
+            java.util.BitSet byHandle = TwinMethodAdapter.newDupInits(host.name, m);
             m.accept(new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile, hierarchy,
-                    companionName));
+                    companionName).constructingByHandle(byHandle));
         }
         pre.emit(cw, companionName);
         cw.visitEnd();

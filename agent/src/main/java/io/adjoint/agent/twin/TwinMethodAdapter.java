@@ -29,6 +29,67 @@ final class TwinMethodAdapter extends MethodVisitor {
     private final boolean constructorBranch;
     private boolean beforeSuper;
     private int pendingNews;
+    /** The {@code <init>} calls (numbered in order) that twin code makes through {@link #CONSTRUCT}. */
+    private java.util.BitSet newDupInits = new java.util.BitSet();
+    private int initCalls;
+
+    /** Sets which {@code <init>} calls construct through a handle: {@link #newDupInits(String, MethodNode)}. */
+    TwinMethodAdapter constructingByHandle(java.util.BitSet inits) {
+        this.newDupInits = inits;
+        return this;
+    }
+
+    /**
+     * The {@code <init>} calls of {@code m} (numbered in order, as this adapter sees them) whose object was made by
+     * {@code NEW C; DUP} right before the arguments: javac's {@code new C(...)}. There the two uninitialised copies
+     * are the top two values under the arguments, so twin code may drop them and push an object made elsewhere. A
+     * super(...) or this(...) call, or any other shape, keeps {@code invokespecial}.
+     */
+    static java.util.BitSet newDupInits(String owner, org.objectweb.asm.tree.MethodNode m) {
+        java.util.BitSet safe = new java.util.BitSet();
+        int maxStack = m.maxStack;
+        org.objectweb.asm.tree.analysis.Frame<org.objectweb.asm.tree.analysis.SourceValue>[] frames;
+        try {
+            m.maxStack = maxStack + 64; // preaccumulation may have pushed more than the class file's max_stack
+            frames = new org.objectweb.asm.tree.analysis.Analyzer<>(
+                    new org.objectweb.asm.tree.analysis.SourceInterpreter()).analyze(owner, m);
+        } catch (org.objectweb.asm.tree.analysis.AnalyzerException | RuntimeException e) {
+            return safe; // every call keeps invokespecial
+        } finally {
+            m.maxStack = maxStack;
+        }
+        int k = 0;
+        for (int i = 0; i < m.instructions.size(); i++) {
+            if (!(m.instructions.get(i) instanceof org.objectweb.asm.tree.MethodInsnNode c) || !c.name.equals("<init>")) {
+                continue;
+            }
+            var f = frames[i];
+            int args = Type.getArgumentTypes(c.desc).length;
+            if (f != null && f.getStackSize() >= args + 2) {
+                var receiver = f.getStack(f.getStackSize() - args - 1);
+                var below = f.getStack(f.getStackSize() - args - 2);
+                // ASM's frames give both copies of a DUP the DUP as source: the two values under the arguments come
+                // from one DUP, right after a NEW
+                if (receiver.insns.size() == 1 && below.insns.equals(receiver.insns)) {
+                    var dup = receiver.insns.iterator().next();
+                    if (dup.getOpcode() == Opcodes.DUP && previous(dup) != null
+                            && previous(dup).getOpcode() == Opcodes.NEW) {
+                        safe.set(k);
+                    }
+                }
+            }
+            k++;
+        }
+        return safe;
+    }
+
+    private static org.objectweb.asm.tree.AbstractInsnNode previous(org.objectweb.asm.tree.AbstractInsnNode n) {
+        org.objectweb.asm.tree.AbstractInsnNode p = n.getPrevious();
+        while (p != null && p.getOpcode() < 0) { // labels, line numbers, frames
+            p = p.getPrevious();
+        }
+        return p;
+    }
 
     TwinMethodAdapter(MethodVisitor mv, int paramSlots, int tapeVar, String where, String sourceFile,
                       ClassHierarchy hierarchy, String companion) {
@@ -270,7 +331,7 @@ final class TwinMethodAdapter extends MethodVisitor {
             if (!superCall) {
                 pendingNews--;
             }
-            constructorCall(owner, desc, isInterface);
+            constructorCall(owner, desc, isInterface, newDupInits.get(initCalls++));
             if (superCall && beforeSuper) {
                 beforeSuper = false;
                 for (String field : deferred) { // this.field's deferred slot, written as twin code writes fields
@@ -340,7 +401,7 @@ final class TwinMethodAdapter extends MethodVisitor {
      * {@code Entry.constructorReturned} refuses an active argument that no twin branch took. JDK constructors get
      * primal values, and an active double among them is refused at once.
      */
-    private void constructorCall(String owner, String desc, boolean isInterface) {
+    private void constructorCall(String owner, String desc, boolean isInterface, boolean byHandle) {
         Type[] args = Type.getArgumentTypes(desc);
         boolean hasDouble = false;
         for (Type t : args) {
@@ -381,30 +442,6 @@ final class TwinMethodAdapter extends MethodVisitor {
             }
             super.visitInsn(Opcodes.POP);
         }
-        Label done = null;
-        if (!jdk && !(constructorBranch && beforeSuper)) {
-            // the class's twin constructor where the class has one and this code may call it (Linker.twinConstructor
-            // decides once, at the first call: a constant); it takes the slots from the frame, so its double
-            // parameters get 0 here. super(...) and this(...) calls keep the one path below.
-            Label plain = new Label();
-            done = new Label();
-            super.visitInvokeDynamicInsn("twinConstructor", "()Z", TWIN_CONSTRUCTOR, owner, desc);
-            super.visitJumpInsn(Opcodes.IFEQ, plain);
-            for (int i = 0; i < args.length; i++) {
-                if (args[i].getSort() == Type.DOUBLE) {
-                    super.visitInsn(Opcodes.DCONST_0);
-                } else if (args[i].getSort() == Type.FLOAT) {
-                    super.visitInsn(Opcodes.FCONST_0);
-                } else {
-                    super.visitVarInsn(args[i].getOpcode(Opcodes.ILOAD), slots[i]);
-                }
-            }
-            super.visitVarInsn(Opcodes.ALOAD, frame);
-            super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>",
-                    ConstructorBranches.twinConstructorDescriptor(desc), isInterface);
-            super.visitJumpInsn(Opcodes.GOTO, done);
-            super.visitLabel(plain);
-        }
         for (int i = 0; i < args.length; i++) {
             if (args[i].getSort() == Type.FLOAT) {
                 loadAsSlot(args[i], slots[i]); // as a double slot, then back to a plain float below
@@ -426,9 +463,18 @@ final class TwinMethodAdapter extends MethodVisitor {
                 }
             }
         }
-        super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
-        if (done != null) {
-            super.visitLabel(done);
+        if (!jdk && byHandle) {
+            // new C; dup; args; invokespecial C.<init> becomes: new C; dup; args; frame; invokedynamic -> a C made by
+            // the class's twin constructor (or, where it has none, by the constructor itself: its twin branch takes
+            // the frame). The two uninitialised copies of the NEW are dropped, the made object takes their place.
+            super.visitVarInsn(Opcodes.ALOAD, frame);
+            super.visitInvokeDynamicInsn("construct", desc.substring(0, desc.indexOf(')'))
+                    + ConstructorBranches.FRAME_DESC + ")L" + owner + ";", CONSTRUCT, owner, desc);
+            super.visitInsn(Opcodes.DUP_X2);
+            super.visitInsn(Opcodes.POP);
+            super.visitInsn(Opcodes.POP2);
+        } else {
+            super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
         }
         if (!jdk) {
             super.visitVarInsn(Opcodes.ALOAD, frame);
@@ -439,7 +485,7 @@ final class TwinMethodAdapter extends MethodVisitor {
     }
 
     private static final String ENTRY = "io/adjoint/internal/Entry";
-    static final Handle TWIN_CONSTRUCTOR = new Handle(Opcodes.H_INVOKESTATIC, TwinGenerator.LINKER, "twinConstructor",
+    static final Handle CONSTRUCT = new Handle(Opcodes.H_INVOKESTATIC, TwinGenerator.LINKER, "construct",
             "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/String;"
                     + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
 

@@ -1,7 +1,7 @@
 package io.adjoint.it.validation;
 
-/** A class of its own nest: TwinConstructorsTarget's code may not call its private twin constructor. */
-final class TwinConstructorsOther {
+/** A class of its own nest: its private twin constructor is reached through a private lookup. */
+class TwinConstructorsOther {
     final double u;
     final double v;
 

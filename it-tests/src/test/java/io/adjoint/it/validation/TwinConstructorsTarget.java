@@ -3,10 +3,10 @@ package io.adjoint.it.validation;
 import java.lang.invoke.MethodType;
 
 /**
- * Objects made in differentiated code. A class's own methods (and its nest) construct through the class's twin
- * constructor (a private synthetic constructor taking the slots in a frame); code of another nest
- * ({@link TwinConstructorsOther}) goes through the constructor's twin branch. Each constructor notes the type of the
- * constructor that ran ({@link #CONSTRUCTED}), read from the stack: the test checks which path was taken.
+ * Objects made in differentiated code: twin code makes them through the class's twin constructor (a private synthetic
+ * constructor taking the slots in a frame), whether the class is of the caller's nest ({@link Vec}) or not
+ * ({@link TwinConstructorsOther}); a super(...) call goes through the super constructor's twin branch. Each constructor
+ * notes the type of the constructor that ran ({@link #CONSTRUCTED}), read from the stack: the test checks the path.
  */
 final class TwinConstructorsTarget {
     private TwinConstructorsTarget() {
@@ -62,11 +62,27 @@ final class TwinConstructorsTarget {
         return e;
     }
 
-    /** The same through a class of another nest: its constructor's twin branch takes the slots. */
+    /** The same through a class of another nest. */
     static double otherNest(double[] x) {
         TwinConstructorsOther a = new TwinConstructorsOther(x[0], x[1]);
         TwinConstructorsOther b = a.plus(new TwinConstructorsOther(x[1], x[0] * x[0]));
         return b.u * b.v;
+    }
+
+    /** A subclass whose constructor passes computed values to a computing super constructor. */
+    static final class Scaled extends TwinConstructorsOther {
+        final double w;
+
+        Scaled(double s, double u, double v) {
+            super(s * u, s * v);
+            this.w = s;
+            note(Scaled.class);
+        }
+    }
+
+    static double superCall(double[] x) {
+        Scaled a = new Scaled(x[0], x[1], x[2]);
+        return a.u * a.v + a.w;
     }
 
     /** A constructor that throws while its object is being made: the exception, then a correct next gradient. */

@@ -82,7 +82,7 @@ class TwinConstructorsTest {
     }
 
     @Test
-    void anotherNestGoesThroughTheConstructorsTwinBranch() {
+    void objectsOfAnotherNestToo() {
         double[] x = {0.7, -1.3};
         // b = (x0 + x1, x1 + x0^2): f = (x0 + x1)(x1 + x0^2)
         double u = x[0] + x[1], v = x[1] + x[0] * x[0];
@@ -90,9 +90,25 @@ class TwinConstructorsTest {
         TwinConstructorsTarget.CONSTRUCTED.clear();
         Gradients.of(TwinConstructorsTarget::otherNest).at(x);
         if (loadedWithAgent()) {
-            // two objects made by TwinConstructorsTarget (another nest: the constructor, through its twin branch),
-            // the last by TwinConstructorsOther's own plus(): its twin constructor
-            assertEquals(List.of(PLAIN, PLAIN, TWIN), TwinConstructorsTarget.CONSTRUCTED);
+            // two objects made by TwinConstructorsTarget (another nest), the last by TwinConstructorsOther's own plus()
+            assertEquals(List.of(TWIN, TWIN, TWIN), TwinConstructorsTarget.CONSTRUCTED);
+        }
+    }
+
+    /** super(...) keeps invokespecial: the super constructor's twin branch takes the slots. */
+    @Test
+    void superConstructorsThroughTheirTwinBranch() {
+        double[] x = {1.5, 0.4, -0.8};
+        // f = (s u)(s v) + s
+        double s = x[0], u = x[1], v = x[2];
+        V.gradient("superCall", TwinConstructorsTarget::superCall, x,
+                new double[] {2 * s * u * v + 1, s * s * v, s * s * u}, ANALYTIC);
+        TwinConstructorsTarget.CONSTRUCTED.clear();
+        Gradients.of(TwinConstructorsTarget::superCall).at(x);
+        if (loadedWithAgent()) { // TwinConstructorsOther's constructor as super(...), then Scaled's twin constructor
+            MethodType scaledTwin = MethodType.methodType(void.class, double.class, double.class, double.class,
+                    io.adjoint.internal.Entry.Frame.class);
+            assertEquals(List.of(PLAIN, scaledTwin), TwinConstructorsTarget.CONSTRUCTED);
         }
     }
 
