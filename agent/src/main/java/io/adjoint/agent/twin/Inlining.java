@@ -68,6 +68,11 @@ final class Inlining {
     private static final int MAX_CALLEE = 64;
     /** Instructions added to one method at most. */
     private static final int MAX_GROWTH = 1500;
+    /**
+     * A method grows to this many instructions at most: its twin must stay well below the JIT's limit (HotSpot never
+     * compiles a method of more than 8000 bytes of bytecode), and a twin takes several bytes per original instruction.
+     */
+    private static final int MAX_METHOD = 800;
     /** Nested inlining at most this deep. */
     private static final int MAX_DEPTH = 3;
 
@@ -153,13 +158,17 @@ final class Inlining {
         Context top = new Context(List.of(key(host.name, m.name, m.desc)), dotted(host.name) + "." + m.name,
                 host.sourceFile);
         int growth = 0;
+        for (AbstractInsnNode n : m.instructions) {
+            growth += n.getOpcode() >= 0 ? 1 : 0; // the method's own size counts against MAX_METHOD
+        }
+        int limit = Math.min(growth + MAX_GROWTH, MAX_METHOD);
         boolean changed = false;
         for (AbstractInsnNode n = m.instructions.getFirst(); n != null; ) {
             AbstractInsnNode next = n.getNext();
             if (n instanceof MethodInsnNode call) {
                 Context ctx = contexts.getOrDefault(call, top);
                 Target t = ctx.chain.size() > MAX_DEPTH ? null : resolve(call, ctx.chain);
-                if (t != null && growth + t.size <= MAX_GROWTH) {
+                if (t != null && growth + t.size <= limit) {
                     InsnList body = instantiate(call, t, m, ctx, contexts);
                     growth += t.size;
                     next = body.getFirst();
