@@ -49,7 +49,7 @@ import java.util.function.BiPredicate;
  * <p><b>What is inlined</b>: calls that can reach exactly one method, known from class files alone (never by loading a
  * class): {@code invokestatic} of a method declared by the owner, {@code invokespecial} of a private method,
  * {@code invokevirtual} of a method declared by the owner that is private or final or whose class is final. The callee
- * must be small, without exception handlers, monitors, subroutines, {@code invokedynamic}, super calls, recursion or a
+ * must be small, without loops, switches, exception handlers, monitors, subroutines, {@code invokedynamic}, super calls, recursion or a
  * rule of its own (the rule table, Math-like classes), in a class Adjoint instruments and that is not {@code report=}ed;
  * everything it touches must be accessible from the caller's companion (a hidden nestmate of the caller's host): any
  * member of a class of the host's nest, else only public members of public classes. A callee of another class with a
@@ -248,6 +248,16 @@ final class Inlining {
     private int small(ClassNode c, MethodNode callee) throws AnalyzerException {
         if (!callee.tryCatchBlocks.isEmpty()) {
             return -1;
+        }
+        // no loops: a loop ends the caller's block anyway, so inlining it gains a call and costs a larger method for
+        // the JIT (a loop-free rule keeps GMM and MLP twins as they were)
+        for (AbstractInsnNode n : callee.instructions) {
+            if (n instanceof JumpInsnNode j && callee.instructions.indexOf(j.label) < callee.instructions.indexOf(j)) {
+                return -1;
+            }
+            if (n instanceof org.objectweb.asm.tree.TableSwitchInsnNode || n instanceof org.objectweb.asm.tree.LookupSwitchInsnNode) {
+                return -1;
+            }
         }
         int size = 0;
         for (AbstractInsnNode n : callee.instructions) {

@@ -118,9 +118,20 @@ final class InliningTarget {
         return s;
     }
 
-    /** f = series(x0, 4) * x1. */
+    /** A callee with branches and three returns (inlined): |v| squared, or v cubed. */
+    private static double branches(double v, boolean cube) {
+        if (cube) {
+            return v * v * v;
+        }
+        if (v < 0) {
+            return -v * -v;
+        }
+        return v * v;
+    }
+
+    /** f = series(x0, 4) * x1 (a loop: not inlined) + branches(x1, false) + branches(x0, true). */
     static double loops(double[] x) {
-        return series(x[0], 4) * x[1];
+        return series(x[0], 4) * x[1] + branches(x[1], false) + branches(x[0], true);
     }
 
     /** A null receiver of an inlined method that never touches this. */

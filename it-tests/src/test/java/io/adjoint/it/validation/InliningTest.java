@@ -66,14 +66,15 @@ class InliningTest {
     }
 
     @Test
-    void calleeWithLoopsAndTwoReturns() {
+    void calleesWithLoopsAndBranches() {
         for (double x0 : new double[] {0.7, -0.6}) {
             double[] x = {x0, -1.3};
             double sign = x0 < 0 ? -1 : 1;
             double s = 1 + x0 + x0 * x0 + x0 * x0 * x0;
             double ds = 1 + 2 * x0 + 3 * x0 * x0;
-            V.gradient("loops, x0 = " + x0, InliningTarget::loops, x, new double[] {sign * ds * x[1], sign * s},
-                    ANALYTIC);
+            // f = sign s(x0) x1 + x1^2 + x0^3
+            V.gradient("loops, x0 = " + x0, InliningTarget::loops, x,
+                    new double[] {sign * ds * x[1] + 3 * x0 * x0, sign * s + 2 * x[1]}, ANALYTIC);
             hessianAgainstFd("loops, x0 = " + x0, InliningTarget::loops, x);
         }
     }
