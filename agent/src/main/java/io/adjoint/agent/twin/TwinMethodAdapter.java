@@ -20,8 +20,8 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
 final class TwinMethodAdapter extends MethodVisitor {
     private final int paramSlots;
     private final int tapeVar;
-    private final String where;
-    private final String sourceFile;
+    private String where;
+    private String sourceFile;
     private final ClassHierarchy hierarchy;
     private int nextLocal;
     private int line;
@@ -133,6 +133,12 @@ final class TwinMethodAdapter extends MethodVisitor {
             super.visitVarInsn(Opcodes.ALOAD, paramSlots);
             super.visitVarInsn(Opcodes.ASTORE, tapeVar);
         }
+    }
+
+    /** The code that follows is {@code where}'s, from {@code sourceFile}: an inlined callee, or the caller again. */
+    void codeOf(String where, String sourceFile) {
+        this.where = where;
+        this.sourceFile = sourceFile;
     }
 
     @Override

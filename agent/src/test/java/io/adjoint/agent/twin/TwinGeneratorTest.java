@@ -4,6 +4,7 @@ import io.adjoint.agent.twin.targets.ArrayOps;
 import io.adjoint.agent.twin.targets.Blocks;
 import io.adjoint.agent.twin.targets.Exceptions;
 import io.adjoint.agent.twin.targets.Fields;
+import io.adjoint.agent.twin.targets.Inlined;
 import io.adjoint.agent.twin.targets.Legacy;
 import io.adjoint.agent.twin.targets.Locals;
 import io.adjoint.agent.twin.targets.Loops;
@@ -46,7 +47,7 @@ class TwinGeneratorTest {
 
     private static final Class<?>[] TARGETS = {Loops.class, Switches.class, Exceptions.class, Fields.class,
         Fields.Sub.class, ArrayOps.class, Locals.class, ManyMethods.class, Shape.class,
-        ManyMethods.Point.class, Switches.Kind.class, Legacy.class, Blocks.class, TwinGeneratorTest.class};
+        ManyMethods.Point.class, Switches.Kind.class, Legacy.class, Blocks.class, Inlined.class, Inlined.Vec.class, TwinGeneratorTest.class};
 
     private static byte[] classFile(Class<?> c) throws IOException {
         try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
@@ -137,6 +138,19 @@ class TwinGeneratorTest {
             }
         });
         return end.getOffset();
+    }
+
+    @Test
+    void smallCalleesAreInlined() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Inlined.class), Inlined.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        // minus and dot inlined, the Vec that minus makes replaced by its fields: the null check of atoms[i], the six
+        // coordinates of atoms[i] and atoms[j], one node with them and e as leaves; no constructor call
+        assertEquals(java.util.List.of("requireNonNull", "x", "x", "y", "y", "z", "z", "pre$(JJJJJJJ)"),
+                calls(generated, "pairs"));
+        // an overridable method stays a linked call
+        assertEquals(java.util.List.of("scale", "mul"), calls(generated, "scaled"));
     }
 
     /** The calls a twin makes, in order: Ops methods by name, generated methods as "pre$(leaf slots)". */

@@ -44,7 +44,8 @@ public class Blocks {
         return a + b;
     }
 
-    static void touch(double[] x) {
+    /** synchronized: never inlined (twin/Inlining), so a call stays between the two reads. */
+    static synchronized void touch(double[] x) {
         x[0] = x[0] + 1;
     }
 }
