@@ -40,7 +40,7 @@ class InliningTest {
             }
         }
         V.gradient("Lennard-Jones over Vec", InliningTarget::lennardJones, p, g, ANALYTIC);
-        hessianAgainstFd("Lennard-Jones over Vec", InliningTarget::lennardJones, p);
+        V.hessianAgainstFd("Lennard-Jones over Vec", InliningTarget::lennardJones, p);
     }
 
     @Test
@@ -75,7 +75,7 @@ class InliningTest {
             // f = sign s(x0) x1 + x1^2 + x0^3
             V.gradient("loops, x0 = " + x0, InliningTarget::loops, x,
                     new double[] {sign * ds * x[1] + 3 * x0 * x0, sign * s + 2 * x[1]}, ANALYTIC);
-            hessianAgainstFd("loops, x0 = " + x0, InliningTarget::loops, x);
+            V.hessianAgainstFd("loops, x0 = " + x0, InliningTarget::loops, x);
         }
     }
 
@@ -151,23 +151,5 @@ class InliningTest {
             g[6 + k] = x[3 + k];
         }
         V.gradient("two sites", InliningTarget::carriedAcrossIterations, x, g, ANALYTIC);
-    }
-
-    /** Each Hessian row against Richardson differences of the (independently checked) reverse gradient. */
-    private static void hessianAgainstFd(String what, ScalarFunction f, double[] x) {
-        double[][] h = Gradients.hessian(f).at(x);
-        for (int i = 0; i < x.length; i++) {
-            int row = i;
-            double[] expected = new double[x.length];
-            for (int j = 0; j < x.length; j++) {
-                int col = j;
-                expected[j] = V.fd(t -> {
-                    double[] y = x.clone();
-                    y[col] = t;
-                    return Gradients.of(f).at(y)[row];
-                }, x[j]);
-            }
-            V.compare(what + " Hessian row " + i, expected, h[i], V.FD);
-        }
     }
 }
