@@ -98,8 +98,10 @@ public final class TwinGenerator {
                 pre.rewrite(host.name, m); // may add locals: the tape's local comes after them
             }
             int maxLocals = Math.max(m.maxLocals, paramSlots);
-            m.accept(new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile, hierarchy,
-                    companionName));
+            TwinMethodAdapter adapter = new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile,
+                    hierarchy, companionName);
+            adapter.cacheShadows(ShadowCaches.sites(m));
+            m.accept(adapter);
         }
         pre.emit(cw, companionName);
         cw.visitEnd();

@@ -72,6 +72,88 @@ final class TwinMethodAdapter extends MethodVisitor {
             super.visitVarInsn(Opcodes.ALOAD, paramSlots);
             super.visitVarInsn(Opcodes.ASTORE, tapeVar);
         }
+        if (!cachedSites.isEmpty()) { // every cache starts empty: no array, generation 0 (never a real one)
+            cacheVars = new int[cachedSites.length()];
+            for (int site = cachedSites.nextSetBit(0); site >= 0; site = cachedSites.nextSetBit(site + 1)) {
+                int base = nextLocal;
+                nextLocal += 4;
+                cacheVars[site] = base;
+                super.visitInsn(Opcodes.ACONST_NULL);
+                super.visitVarInsn(Opcodes.ASTORE, base);
+                super.visitInsn(Opcodes.ACONST_NULL);
+                super.visitVarInsn(Opcodes.ASTORE, base + 1);
+                super.visitInsn(Opcodes.LCONST_0);
+                super.visitVarInsn(Opcodes.LSTORE, base + 2);
+            }
+            indexVar = nextLocal++;
+            valueVar = nextLocal;
+            nextLocal += 2;
+        }
+    }
+
+    // ---- shadow caches of array element sites (see ShadowCaches) --------------------------------------
+
+    /** The DALOAD/DASTORE ordinals that get a cache: set before the method is visited (only for twin methods). */
+    private java.util.BitSet cachedSites = new java.util.BitSet();
+    /** Per cached site, its first local: the array (+0), its shadow or null (+1), the generation (+2, a long). */
+    private int[] cacheVars;
+    private int indexVar, valueVar;
+    private int siteOrdinal;
+
+    void cacheShadows(java.util.BitSet sites) {
+        this.cachedSites = sites;
+    }
+
+    /**
+     * An element read or write with its site's cache: the shadow is looked up again only when the array is not the
+     * one cached or the recording's shadows changed since (an array got or lost a shadow). Returns false when the
+     * site has no cache.
+     */
+    private boolean cachedElement(int opcode) {
+        int site = siteOrdinal++;
+        if (!cachedSites.get(site)) {
+            return false;
+        }
+        int base = cacheVars[site];
+        if (opcode == Opcodes.DASTORE) {                  // [arr i v]
+            super.visitVarInsn(Opcodes.LSTORE, valueVar);
+        }
+        super.visitVarInsn(Opcodes.ISTORE, indexVar);     // [arr]
+        Label miss = new Label(), join = new Label();
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ALOAD, base);
+        super.visitJumpInsn(Opcodes.IF_ACMPNE, miss);
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "shadowGeneration", "(" + TAPE_DESC + ")J", false);
+        super.visitVarInsn(Opcodes.LLOAD, base + 2);
+        super.visitInsn(Opcodes.LCMP);
+        super.visitJumpInsn(Opcodes.IFNE, miss);
+        super.visitVarInsn(Opcodes.ALOAD, base + 1);      // [arr s]
+        super.visitJumpInsn(Opcodes.GOTO, join);
+        super.visitLabel(miss);                           // [arr]
+        super.visitInsn(Opcodes.LCONST_0);                // emptied first: should anything below throw (a stack
+        super.visitVarInsn(Opcodes.LSTORE, base + 2);     // overflow caught by the method), no half-filled cache
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ASTORE, base);
+        super.visitInsn(Opcodes.DUP);
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "arrayShadow", "(Ljava/lang/Object;" + TAPE_DESC + ")[J", false);
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ASTORE, base + 1);     // [arr s]
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "shadowGeneration", "(" + TAPE_DESC + ")J", false);
+        super.visitVarInsn(Opcodes.LSTORE, base + 2);
+        super.visitLabel(join);
+        super.visitVarInsn(Opcodes.ILOAD, indexVar);
+        if (opcode == Opcodes.DASTORE) {
+            super.visitVarInsn(Opcodes.LLOAD, valueVar);
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "dastore", "([D[JIJ" + TAPE_DESC + ")V", false);
+        } else {
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "daload", "([D[JI" + TAPE_DESC + ")J", false);
+        }
+        return true;
     }
 
     @Override
@@ -84,6 +166,9 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     @Override
     public void visitInsn(int opcode) {
+        if ((opcode == Opcodes.DALOAD || opcode == Opcodes.DASTORE) && cachedElement(opcode)) {
+            return;
+        }
         String[] op = TwinOpcodes.computing(opcode);
         if (op != null) {
             loadTape();
