@@ -100,7 +100,7 @@ public final class TwinGenerator {
             int maxLocals = Math.max(m.maxLocals, paramSlots);
             TwinMethodAdapter adapter = new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile,
                     hierarchy, companionName);
-            adapter.cacheShadows(ShadowCaches.sites(m));
+            adapter.cacheShadows(ShadowCaches.sites(host.name, m));
             m.accept(adapter);
         }
         pre.emit(cw, companionName);

@@ -72,12 +72,16 @@ final class TwinMethodAdapter extends MethodVisitor {
             super.visitVarInsn(Opcodes.ALOAD, paramSlots);
             super.visitVarInsn(Opcodes.ASTORE, tapeVar);
         }
-        if (!cachedSites.isEmpty()) { // every cache starts empty: no array, generation 0 (never a real one)
-            cacheVars = new int[cachedSites.length()];
-            for (int site = cachedSites.nextSetBit(0); site >= 0; site = cachedSites.nextSetBit(site + 1)) {
+        int caches = 0;
+        for (int c : cacheOf) {
+            caches = Math.max(caches, c + 1);
+        }
+        if (caches > 0) { // every cache starts empty: no array, generation 0 (never a real one)
+            cacheVars = new int[caches];
+            for (int c = 0; c < caches; c++) {
                 int base = nextLocal;
                 nextLocal += 4;
-                cacheVars[site] = base;
+                cacheVars[c] = base;
                 super.visitInsn(Opcodes.ACONST_NULL);
                 super.visitVarInsn(Opcodes.ASTORE, base);
                 super.visitInsn(Opcodes.ACONST_NULL);
@@ -93,28 +97,28 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     // ---- shadow caches of array element sites (see ShadowCaches) --------------------------------------
 
-    /** The DALOAD/DASTORE ordinals that get a cache: set before the method is visited (only for twin methods). */
-    private java.util.BitSet cachedSites = new java.util.BitSet();
-    /** Per cached site, its first local: the array (+0), its shadow or null (+1), the generation (+2, a long). */
+    /** Per DALOAD/DASTORE, in order, its cache or -1 (ShadowCaches.sites); set before the method is visited. */
+    private int[] cacheOf = new int[0];
+    /** Per cache, its first local: the array (+0), its shadow or null (+1), the generation (+2, a long). */
     private int[] cacheVars;
     private int indexVar, valueVar;
     private int siteOrdinal;
 
-    void cacheShadows(java.util.BitSet sites) {
-        this.cachedSites = sites;
+    void cacheShadows(int[] cacheOf) {
+        this.cacheOf = cacheOf;
     }
 
     /**
      * An element read or write with its site's cache: the shadow is looked up again only when the array is not the
-     * one cached or the recording's shadows changed since (an array got or lost a shadow). Returns false when the
-     * site has no cache.
+     * one cached or the recording's shadows changed since (an array got, lost or changed its shadow). Returns false
+     * when the site has no cache.
      */
     private boolean cachedElement(int opcode) {
         int site = siteOrdinal++;
-        if (!cachedSites.get(site)) {
+        if (site >= cacheOf.length || cacheOf[site] < 0) {
             return false;
         }
-        int base = cacheVars[site];
+        int base = cacheVars[cacheOf[site]];
         if (opcode == Opcodes.DASTORE) {                  // [arr i v]
             super.visitVarInsn(Opcodes.LSTORE, valueVar);
         }
