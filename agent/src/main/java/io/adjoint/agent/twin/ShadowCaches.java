@@ -17,10 +17,8 @@ import org.objectweb.asm.tree.analysis.SourceValue;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Which {@code double[]} element reads and writes of a method get a shadow cache in its twin (see
@@ -30,7 +28,8 @@ import java.util.Set;
  * variable share a cache (any grouping is correct, the cache compares the array itself): a loop writing
  * {@code out[j]} warms the cache of the next loop reading it, which matters when loops are short. Each cached site adds
  * about 50 bytes of bytecode, each cache four locals, so large methods (whose twin could grow past the JIT's 8000-byte
- * limit for compiling a method at all) get none, and at most {@link #MAX_CACHES} caches are made.
+ * limit for compiling a method at all) get none, and at most {@link #MAX_SITES} sites and {@link #MAX_CACHES} caches
+ * are made, sites in loops first.
  */
 final class ShadowCaches {
     private ShadowCaches() {
@@ -38,8 +37,10 @@ final class ShadowCaches {
 
     /** Caches per method at most. */
     static final int MAX_CACHES = 32;
+    /** Cached sites per method at most (each about 50 bytes of bytecode). */
+    static final int MAX_SITES = 48;
     /** Methods with more instructions than this get no caches. */
-    static final int MAX_INSNS = 1500;
+    static final int MAX_INSNS = 1000;
     /** Off with -Dadjoint.shadowCache=false (to compare, or to rule it out). */
     static final boolean ENABLED = !"false".equals(System.getProperty("adjoint.shadowCache"));
 
@@ -59,10 +60,14 @@ final class ShadowCaches {
             return cacheOf;
         }
         Frame<SourceValue>[] frames;
+        int maxStack = m.maxStack;
+        m.maxStack += 2 * Preaccumulation.MAX_LEAVES; // preaccumulation's root calls load all leaves at once
         try {
             frames = new Analyzer<>(new SourceInterpreter()).analyze(owner, m);
         } catch (AnalyzerException | RuntimeException e) {
             frames = null; // no sharing: each site in a loop its own cache
+        } finally {
+            m.maxStack = maxStack; // recomputed by the writer anyway
         }
         // a loop body: every instruction from the target of a backward jump up to the jump
         BitSet inLoop = new BitSet(insns.length);
@@ -74,36 +79,37 @@ final class ShadowCaches {
                 }
             }
         }
-        // the local each site's array comes from (-1: computed), and which locals have a site in a loop
+        // the local each site's array comes from (-1: computed)
         int[] local = new int[count];
-        Set<Integer> loopLocals = new HashSet<>();
         for (int i = 0, site = 0; i < insns.length; i++) {
             if (isSite(insns[i])) {
-                local[site] = arrayLocal(frames == null ? null : frames[i], insns[i].getOpcode());
-                if (inLoop.get(i) && local[site] >= 0) {
-                    loopLocals.add(local[site]);
+                local[site++] = arrayLocal(frames == null ? null : frames[i], insns[i].getOpcode());
+            }
+        }
+        // sites in loops first, then those outside loops that can share a loop site's cache, within the budgets
+        Map<Integer, Integer> cacheOfLocal = new HashMap<>();
+        int caches = 0, cached = 0;
+        for (boolean loops : new boolean[] {true, false}) {
+            for (int i = 0, site = 0; i < insns.length; i++) {
+                if (!isSite(insns[i])) {
+                    continue;
+                }
+                int v = local[site];
+                if (inLoop.get(i) == loops && cached < MAX_SITES) {
+                    Integer c = v >= 0 ? cacheOfLocal.get(v) : null;
+                    if (c == null && loops && caches < MAX_CACHES) {
+                        c = caches++;
+                        if (v >= 0) {
+                            cacheOfLocal.put(v, c);
+                        }
+                    }
+                    if (c != null) {
+                        cacheOf[site] = c;
+                        cached++;
+                    }
                 }
                 site++;
             }
-        }
-        Map<Integer, Integer> cacheOfLocal = new HashMap<>();
-        int caches = 0;
-        for (int i = 0, site = 0; i < insns.length; i++) {
-            if (!isSite(insns[i])) {
-                continue;
-            }
-            int v = local[site];
-            if (v >= 0 && loopLocals.contains(v)) { // shared, also by the sites outside loops: they warm it
-                Integer c = cacheOfLocal.get(v);
-                if (c == null && caches < MAX_CACHES) {
-                    c = caches++;
-                    cacheOfLocal.put(v, c);
-                }
-                cacheOf[site] = c == null ? -1 : c;
-            } else if (v < 0 && inLoop.get(i) && caches < MAX_CACHES) {
-                cacheOf[site] = caches++;
-            }
-            site++;
         }
         return cacheOf;
     }
