@@ -64,7 +64,7 @@ final class Preaccumulation {
     /** Marker owner for the root call left in the instruction list for {@link TwinMethodAdapter}. */
     static final String MARKER = "io/adjoint/agent/twin/Preaccumulation$Root";
     /** Leaves of one generated method at most (each a long parameter: the JVM allows 255 parameter slots). */
-    private static final int MAX_LEAVES = 24;
+    static final int MAX_LEAVES = 24;
     /** Operations of one generated method at most (keeps it small enough for the JIT to inline). */
     private static final int MAX_OPS = 40;
     private static final String OPS = TwinOpcodes.OPS;

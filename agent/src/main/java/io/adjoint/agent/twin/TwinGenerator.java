@@ -109,9 +109,11 @@ public final class TwinGenerator {
                 pre.rewrite(host.name, m); // may add locals: the tape's local comes after them
             }
             int maxLocals = Math.max(m.maxLocals, paramSlots);
-            java.util.BitSet byHandle = TwinMethodAdapter.newDupInits(host.name, m);
-            m.accept(new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile, hierarchy,
-                    companionName).constructingByHandle(byHandle));
+            TwinMethodAdapter adapter = new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile,
+                    hierarchy, companionName);
+            adapter.cacheShadows(ShadowCaches.sites(host.name, m));
+            adapter.constructingByHandle(TwinMethodAdapter.newDupInits(host.name, m));
+            m.accept(adapter);
         }
         pre.emit(cw, companionName);
         cw.visitEnd();

@@ -133,6 +133,92 @@ final class TwinMethodAdapter extends MethodVisitor {
             super.visitVarInsn(Opcodes.ALOAD, paramSlots);
             super.visitVarInsn(Opcodes.ASTORE, tapeVar);
         }
+        int caches = 0;
+        for (int c : cacheOf) {
+            caches = Math.max(caches, c + 1);
+        }
+        if (caches > 0) { // every cache starts empty: no array, generation 0 (never a real one)
+            cacheVars = new int[caches];
+            for (int c = 0; c < caches; c++) {
+                int base = nextLocal;
+                nextLocal += 4;
+                cacheVars[c] = base;
+                super.visitInsn(Opcodes.ACONST_NULL);
+                super.visitVarInsn(Opcodes.ASTORE, base);
+                super.visitInsn(Opcodes.ACONST_NULL);
+                super.visitVarInsn(Opcodes.ASTORE, base + 1);
+                super.visitInsn(Opcodes.LCONST_0);
+                super.visitVarInsn(Opcodes.LSTORE, base + 2);
+            }
+            indexVar = nextLocal++;
+            valueVar = nextLocal;
+            nextLocal += 2;
+        }
+    }
+
+    // ---- shadow caches of array element sites (see ShadowCaches) --------------------------------------
+
+    /** Per DALOAD/DASTORE, in order, its cache or -1 (ShadowCaches.sites); set before the method is visited. */
+    private int[] cacheOf = new int[0];
+    /** Per cache, its first local: the array (+0), its shadow or null (+1), the generation (+2, a long). */
+    private int[] cacheVars;
+    private int indexVar, valueVar;
+    private int siteOrdinal;
+
+    void cacheShadows(int[] cacheOf) {
+        this.cacheOf = cacheOf;
+    }
+
+    /**
+     * An element read or write with its site's cache: the shadow is looked up again only when the array is not the
+     * one cached or the recording's shadows changed since (an array got, lost or changed its shadow). Returns false
+     * when the site has no cache.
+     */
+    private boolean cachedElement(int opcode) {
+        int site = siteOrdinal++;
+        if (site >= cacheOf.length || cacheOf[site] < 0) {
+            return false;
+        }
+        int base = cacheVars[cacheOf[site]];
+        if (opcode == Opcodes.DASTORE) {                  // [arr i v]
+            super.visitVarInsn(Opcodes.LSTORE, valueVar);
+        }
+        super.visitVarInsn(Opcodes.ISTORE, indexVar);     // [arr]
+        Label miss = new Label(), join = new Label();
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ALOAD, base);
+        super.visitJumpInsn(Opcodes.IF_ACMPNE, miss);
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "shadowGeneration", "(" + TAPE_DESC + ")J", false);
+        super.visitVarInsn(Opcodes.LLOAD, base + 2);
+        super.visitInsn(Opcodes.LCMP);
+        super.visitJumpInsn(Opcodes.IFNE, miss);
+        super.visitVarInsn(Opcodes.ALOAD, base + 1);      // [arr s]
+        super.visitJumpInsn(Opcodes.GOTO, join);
+        super.visitLabel(miss);                           // [arr]
+        super.visitInsn(Opcodes.LCONST_0);                // emptied first: should anything below throw (a stack
+        super.visitVarInsn(Opcodes.LSTORE, base + 2);     // overflow caught by the method), no half-filled cache
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ASTORE, base);
+        super.visitInsn(Opcodes.DUP);
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "arrayShadow", "(Ljava/lang/Object;" + TAPE_DESC + ")[J", false);
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ASTORE, base + 1);     // [arr s]
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "shadowGeneration", "(" + TAPE_DESC + ")J", false);
+        super.visitVarInsn(Opcodes.LSTORE, base + 2);
+        super.visitLabel(join);
+        super.visitVarInsn(Opcodes.ILOAD, indexVar);
+        if (opcode == Opcodes.DASTORE) {
+            super.visitVarInsn(Opcodes.LLOAD, valueVar);
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "dastore", "([D[JIJ" + TAPE_DESC + ")V", false);
+        } else {
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "daload", "([D[JI" + TAPE_DESC + ")J", false);
+        }
+        return true;
     }
 
     /** The code that follows is {@code where}'s, from {@code sourceFile}: an inlined callee, or the caller again. */
@@ -151,6 +237,9 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     @Override
     public void visitInsn(int opcode) {
+        if ((opcode == Opcodes.DALOAD || opcode == Opcodes.DASTORE) && cachedElement(opcode)) {
+            return;
+        }
         String[] op = TwinOpcodes.computing(opcode);
         if (op != null) {
             loadTape();
