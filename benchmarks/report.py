@@ -28,11 +28,12 @@ CLASSES = {
     "GmmBench": "gmm", "GmmDenseBench": "gmm",
     "MlpBench": "mlp", "MlpDenseBench": "mlp",
     "BlackScholesBench": "blackScholes",
-    "LennardJonesBench": "lennardJones",
+    "LennardJonesBench": "lennardJones", "LennardJonesAfterGradientsBench": "lennardJones",
 }
 PARAM_ALIASES = {"nDense": "n", "dkDense": "dk", "sizeDense": "size"}
 METHODS = OrderedDict([
     ("primal", "primal (no derivative)"),
+    ("primalAfterGradients", "primal, in a JVM that ran 3,000 gradients first"),
     ("adjointReverse", "**Adjoint reverse**"),
     ("adjointForward", "Adjoint forward"),
     ("handWritten", "hand-written gradient"),
@@ -41,12 +42,12 @@ METHODS = OrderedDict([
     ("finiteDifferences", "central differences (2n calls)"),
 ])
 COLORS = {
-    "primal": "#555555", "adjointReverse": "#d62728", "adjointForward": "#ff7f0e",
+    "primal": "#555555", "primalAfterGradients": "#999999", "adjointReverse": "#d62728", "adjointForward": "#ff7f0e",
     "handWritten": "#2ca02c", "hipparchusGradient": "#1f77b4", "hipparchusDS": "#9467bd",
     "finiteDifferences": "#8c564b",
 }
 SHORT = {
-    "primal": "primal", "adjointReverse": "Adjoint reverse", "adjointForward": "Adjoint forward",
+    "primal": "primal", "primalAfterGradients": "primal after gradients", "adjointReverse": "Adjoint reverse", "adjointForward": "Adjoint forward",
     "handWritten": "hand-written", "hipparchusGradient": "Hipparchus Gradient",
     "hipparchusDS": "Hipparchus DS", "finiteDifferences": "central FD",
 }

@@ -7,6 +7,7 @@ import io.adjoint.internal.Tape;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodType;
+import java.util.Arrays;
 
 /**
  * Entry points: exact derivatives of ordinary Java code.
@@ -286,14 +287,14 @@ public final class Gradients {
 
     /** Runs the twin on a seeded copy of {@code x} (inputs are nodes 0..n-1); returns the result's slot. */
     private static long recordScalar(MethodHandle twin, double[] x, Tape t) throws Throwable {
-        double[] xs = x.clone();
+        double[] xs = Arrays.copyOf(x, x.length); // not clone(): C2 left that to a VM call zeroing first
         Ops.seed(xs, t);
         return (long) twin.invokeExact(xs, t);
     }
 
     /** Runs the twin on a seeded copy of {@code x}; returns the slots of the result's elements. */
     private static long[] recordVector(MethodHandle twin, double[] x, Tape t) throws Throwable {
-        double[] xs = x.clone();
+        double[] xs = Arrays.copyOf(x, x.length); // not clone(): C2 left that to a VM call zeroing first
         Ops.seed(xs, t);
         double[] y = (double[]) twin.invokeExact(xs, t);
         long[] out = new long[y.length];
@@ -318,9 +319,12 @@ public final class Gradients {
         }
     }
 
-    /** The input copy (x is not modified, and the function may keep the array it gets); see Tape.copyFew. */
+    /**
+     * The input copy (x is not modified, and the function may keep the array it gets): a few elements by a loop
+     * (Tape.copyFew), more by Arrays.copyOf (not clone(): C2 left that to a VM call zeroing first).
+     */
     static double[] copy(double[] x) {
-        return x.length > 8 ? x.clone() : Tape.copyFew(x, x.length);
+        return x.length > 8 ? Arrays.copyOf(x, x.length) : Tape.copyFew(x, x.length);
     }
 
     /** Rethrows any throwable unchanged (checked ones included), so the caller sees what the function threw. */

@@ -285,6 +285,15 @@ public final class Entry {
         return f;
     }
 
+    /**
+     * The start of a twin constructor (a constructor's twin, called by twin code of its nest with the frame of
+     * {@link #constructorCall} as last argument): the frame is taken, as a twin branch would have taken it.
+     */
+    public static Frame twinConstructorEntered(Frame f) {
+        f.taken = true;
+        return f;
+    }
+
     /** Remembers the slots of the doubles a lambda created in twin code captured (0 where not a double). */
     public static void recordCaptures(Object lambda, long[] slots, Tape t) {
         State s = STATE.get();

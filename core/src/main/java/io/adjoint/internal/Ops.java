@@ -184,8 +184,31 @@ public final class Ops {
     // ---- arrays: DALOAD DASTORE ------------------------------------------------------------------
 
     public static long daload(double[] array, int i, Tape t) {
+        return daload(array, t.shadows.arrayShadow(array), i, t);
+    }
+
+    public static void dastore(double[] array, int i, long v, Tape t) {
+        dastore(array, t.shadows.arrayShadow(array), i, v, t);
+    }
+
+    // Twin code reading or writing array elements in a loop keeps, per site, the last array, its shadow (or null)
+    // and the shadow generation in locals, and looks the shadow up again only when the array or the generation
+    // changed: one comparison per element instead of an identity hash and a probe. The generation changes
+    // whenever any array gets or loses a shadow, so a cached null or a cached shadow is never stale.
+
+    /** The generation of this recording's array shadows (see {@code Shadows.generation}); never 0. */
+    public static long shadowGeneration(Tape t) {
+        return t.shadows.generation;
+    }
+
+    /** The shadow of {@code array} (null: nothing active was stored in it), for a site's cache. */
+    public static long[] arrayShadow(Object array, Tape t) {
+        return t.shadows.arrayShadow(array);
+    }
+
+    /** DALOAD, {@code s} being the current shadow of {@code array} (or null when it has none). */
+    public static long daload(double[] array, long[] s, int i, Tape t) {
         double v = array[i];
-        long[] s = t.shadows.arrayShadow(array);
         if (s != null) {
             long slot = s[i];
             if (slot != 0) {
@@ -195,13 +218,19 @@ public final class Ops {
         return Slot.passive(v);
     }
 
-    public static void dastore(double[] array, int i, long v, Tape t) {
+    /**
+     * DASTORE, {@code s} being the current shadow of {@code array} (or null when it has none). Creating a shadow
+     * changes the generation, so the site's cache looks it up again next time.
+     */
+    public static void dastore(double[] array, long[] s, int i, long v, Tape t) {
         if (Slot.isActive(v)) {
             array[i] = t.valueOf(v);
-            t.shadows.arrayShadowForWrite(array, array.length)[i] = v;
+            if (s == null) {
+                s = t.shadows.arrayShadowForWrite(array, array.length);
+            }
+            s[i] = v;
         } else {
             array[i] = Slot.value(v);
-            long[] s = t.shadows.arrayShadow(array);
             if (s != null) {
                 s[i] = 0;
             }

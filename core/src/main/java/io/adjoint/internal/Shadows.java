@@ -21,6 +21,12 @@ final class Shadows {
     // on inputs of one length allocate no shadow. Only this Shadows (one tape, one thread) ever refers to it.
     private long[] spare;
     private static final int SPARE_KEPT = 1 << 20; // entries (8 MB); larger shadows are left to the GC
+    /**
+     * Changes whenever the map from arrays to shadows changes (a shadow created or replaced, the recording's
+     * shadows cleared), never otherwise, and is never 0 nor reused: twin code caches an array's lookup (its shadow,
+     * or null) per read site in locals, and believes it only while this is unchanged (see Ops.arrayShadow).
+     */
+    long generation = 1;
 
     // (object, field id) -> active slot; static fields use STATICS as the object.
     static final Object STATICS = new Object();
@@ -94,6 +100,7 @@ final class Shadows {
     }
 
     void clear() {
+        generation++;
         floats = 1;
         bitsTaken = false;
         textTaken = false;
@@ -174,6 +181,7 @@ final class Shadows {
             return s;
         }
         if (pinned == null && spare != null && spare.length == length) {
+            generation++;
             s = spare;
             spare = null;
             pinned = array;
@@ -195,6 +203,7 @@ final class Shadows {
      * installing one is a slow call into the VM.
      */
     void putArray(Object array, long[] shadow) {
+        generation++;
         if (array == pinned || pinned == null) {
             pinned = array;
             pinnedShadow = shadow;

@@ -499,15 +499,16 @@ public final class Tape {
         Arrays.fill(adj, 0, Math.max(top + 1, n), 0.0);
         adj[top] = 1.0;
         sweep(adj, top);
-        // the sweep writes nothing above top: inputs there read the 0 filled in
+        // a copy, not new + arraycopy: the JIT then skips zeroing the result first (a second pass over n doubles);
+        // inputs above top were zeroed by the fill: 0, not stale values
         return n > 8 ? Arrays.copyOf(adj, n) : copyFew(adj, n);
     }
 
     /**
      * The first {@code n} elements of {@code a} (a few) copied by a loop, not by the arraycopy stub: on an AVX-512
-     * Xeon, a gradient of sin(t)/t took 92 instead of 67 ns (CPU time) while its input was copied by the stub, whose
-     * AVX-512 code ran just before the sin intrinsic (with -XX:UseAVX=2, 67 ns either way). Gradients of a few
-     * inputs copy the input and the result here.
+     * Xeon, a gradient of sin(t)/t took 90 instead of 66 ns (CPU time) while its input was copied by the stub
+     * (clone() or Arrays.copyOf), whose AVX-512 code ran just before the sin intrinsic (with -XX:UseAVX=2, 66 ns
+     * either way). Gradients of a few inputs copy the input and the result here.
      */
     public static double[] copyFew(double[] a, int n) {
         double[] c = new double[n];

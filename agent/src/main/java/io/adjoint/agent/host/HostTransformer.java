@@ -102,7 +102,9 @@ public final class HostTransformer implements ClassFileTransformer {
             String[] what = new String[1];
             // retransformation (self-attach) may not add fields: a class loaded before keeps the recording's map
             boolean shadowField = redefined == null || FieldShadows.hasShadowField(redefined);
-            byte[] out = addPrologues(bytes, className, loader, what, shadowField);
+            // nor methods: twin constructors only at the first load (or again, for a class that has them already)
+            boolean twinConstructors = redefined == null || hasTwinConstructors(redefined);
+            byte[] out = addPrologues(bytes, className, loader, what, shadowField, twinConstructors);
             if (out == null) {
                 return null;
             }
@@ -182,8 +184,28 @@ public final class HostTransformer implements ClassFileTransformer {
         }
     }
 
+    /** Whether a loaded class has twin constructors (ConstructorBranches.twinConstructor): it was loaded with them. */
+    private static boolean hasTwinConstructors(Class<?> c) {
+        try {
+            for (java.lang.reflect.Constructor<?> k : c.getDeclaredConstructors()) {
+                Class<?>[] p = k.getParameterTypes();
+                if (k.isSynthetic() && p.length > 0 && p[p.length - 1] == io.adjoint.internal.Entry.Frame.class) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (Throwable e) { // a parameter type that cannot be resolved: not one of ours
+            return false;
+        }
+    }
+
     /** The class with prologues, or null to leave it as it is; {@code what[0]} says what was done (verbose). */
     byte[] addPrologues(byte[] bytes, String className, ClassLoader loader, String[] what, boolean shadowField) {
+        return addPrologues(bytes, className, loader, what, shadowField, true);
+    }
+
+    byte[] addPrologues(byte[] bytes, String className, ClassLoader loader, String[] what, boolean shadowField,
+                        boolean twinConstructors) {
         Set<String> reportedHere = reported.getOrDefault(className, Set.of());
         boolean entry = options.instruments(className.replace('/', '.'));
         boolean broken = TestHooks.badBytecode(className.replace('/', '.'));
@@ -195,7 +217,7 @@ public final class HostTransformer implements ClassFileTransformer {
                 && declaresDoubleFields(reader);
         if (entry && ConstructorBranches.anyComputes(bytes)) {
             return withConstructorBranches(bytes, ConstructorBranches.read(bytes), className, reportedHere, loader,
-                    broken, what, addField);
+                    broken, what, addField, twinConstructors);
         }
         int version = reader.readUnsignedShort(6) & 0xFFFF;
         boolean frames = version >= Opcodes.V1_6, indy = version >= Opcodes.V1_7;
@@ -266,9 +288,12 @@ public final class HostTransformer implements ClassFileTransformer {
      * through invokedynamic), with JSR/RET subroutines inlined.
      */
     private byte[] withConstructorBranches(byte[] bytes, ClassNode node, String className, Set<String> reportedHere,
-                                           ClassLoader loader, boolean broken, String[] what, boolean addField) {
+                                           ClassLoader loader, boolean broken, String[] what, boolean addField,
+                                           boolean addTwinConstructors) {
         ClassHierarchy hierarchy = new ClassHierarchy(loader);
         ClassNode second = ConstructorBranches.read(bytes); // the same code again, with labels of its own
+        ClassNode third = ConstructorBranches.read(bytes); // and again, for the twin constructors
+        java.util.List<MethodNode> twinConstructors = new java.util.ArrayList<>();
         int count = 0, constructors = 0;
         for (MethodNode m : node.methods) {
             if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
@@ -276,6 +301,10 @@ public final class HostTransformer implements ClassFileTransformer {
             }
             if (m.name.equals("<init>")) {
                 if (ConstructorBranches.computes(m)) {
+                    if (addTwinConstructors) {
+                        twinConstructors.add(ConstructorBranches.twinConstructor(className, node.sourceFile, m,
+                            ConstructorBranches.constructor(third, m.desc), hierarchy));
+                    }
                     ConstructorBranches.insert(className, node.sourceFile, m,
                             ConstructorBranches.constructor(second, m.desc), hierarchy);
                     constructors++;
@@ -298,6 +327,7 @@ public final class HostTransformer implements ClassFileTransformer {
             m.instructions.insert(prologue.instructions);
             count++;
         }
+        node.methods.addAll(twinConstructors);
         if (addField) {
             node.fields.add(new FieldNode(FieldShadows.FIELD_ACCESS, FieldShadows.FIELD, FieldShadows.FIELD_DESC, null,
                     null));

@@ -184,6 +184,28 @@ public final class Linker {
     }
 
     /**
+     * {@code new owner(desc)} for twin code (type: the primal arguments and the frame, returning the object): the
+     * class's twin constructor ({@code ConstructorBranches.twinConstructor}, private, reached through a private
+     * lookup) where the class has one; else the constructor itself, whose twin branch takes the frame that twin code
+     * left for it (a class loaded before self-attach cannot get new methods; a module that does not open its
+     * package to Adjoint hides private members).
+     */
+    public static CallSite construct(MethodHandles.Lookup caller, String name, MethodType type, String owner,
+                                     String desc) throws ReflectiveOperationException {
+        Class<?> c = type.returnType();
+        MethodType plain = MethodType.fromMethodDescriptorString(desc, caller.lookupClass().getClassLoader());
+        MethodHandle made;
+        try {
+            made = MethodHandles.privateLookupIn(c, MethodHandles.lookup())
+                    .findConstructor(c, plain.appendParameterTypes(Entry.Frame.class));
+        } catch (ReflectiveOperationException | IllegalArgumentException | SecurityException e) {
+            made = MethodHandles.dropArguments(caller.findConstructor(c, plain), plain.parameterCount(),
+                    Entry.Frame.class);
+        }
+        return new ConstantCallSite(made.asType(type));
+    }
+
+    /**
      * Runs the original bootstrap with the original types, then converts at the edge: slots going in become
      * primal values, a double coming out becomes a passive slot. A lambda created in twin code also leaves
      * the slots of the doubles it captured with {@link Entry#recordCaptures}, so that when its body runs

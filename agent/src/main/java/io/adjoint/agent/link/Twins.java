@@ -90,6 +90,19 @@ public final class Twins {
         return AdjointAgent.options().instruments(c.getName());
     }
 
+    /**
+     * Whether a method's code may be inlined into other twins: its class is instrumented (and its companion not made to
+     * fail by a test hook), and it is not reported (a report= method reports itself when its twin is called).
+     */
+    private static boolean mayInline(String className, String method) {
+        try {
+            TestHooks.failTwin(className);
+        } catch (IllegalStateException e) {
+            return false;
+        }
+        return AdjointAgent.options().instruments(className) && !AdjointAgent.options().reports(className, method);
+    }
+
     private static boolean isStatic(Class<?> host, String name, String desc) {
         for (Method m : host.getDeclaredMethods()) {
             if (m.getName().equals(name) && Type.getMethodDescriptor(m).equals(desc)) {
@@ -112,7 +125,7 @@ public final class Twins {
                         + "through its class loader; calls into it are treated as opaque");
                 return NONE;
             }
-            TwinGenerator.Companion companion = TwinGenerator.generate(bytes, host.getClassLoader());
+            TwinGenerator.Companion companion = TwinGenerator.generate(bytes, host.getClassLoader(), Twins::mayInline);
             dump(companion);
             MethodHandles.Lookup hostLookup = HostLookup.of(host);
             MethodHandles.Lookup twinLookup = hostLookup.defineHiddenClass(companion.bytes(), true,

@@ -112,7 +112,7 @@ public final class ConstructorBranches {
         int tapeVar = ctor.maxLocals + 1;
         MethodNode twin = new MethodNode(Opcodes.ASM9, ctor.access, ctor.name, ctor.desc, null, null);
         twinSource.accept(new TwinMethodAdapter(twin, -1, tapeVar, owner.replace('/', '.') + ".<init>", sourceFile,
-                hierarchy, true));
+                hierarchy, true).constructingByHandle(TwinMethodAdapter.newDupInits(owner, twinSource)));
 
         String key = owner.replace('/', '.') + ".<init>" + ctor.desc;
         InsnList pre = new InsnList();
@@ -130,24 +130,7 @@ public final class ConstructorBranches {
         pre.add(new VarInsnNode(Opcodes.ASTORE, tapeVar));
         pre.add(new FieldInsnNode(Opcodes.GETFIELD, ENTRY + "$Frame", "slots", "[J"));
         pre.add(new VarInsnNode(Opcodes.ASTORE, slotsVar));
-        int local = 1;
-        Type[] args = Type.getArgumentTypes(ctor.desc);
-        for (int i = 0; i < args.length; i++) {
-            if (TwinGenerator.isReal(args[i])) {
-                pre.add(new VarInsnNode(Opcodes.ALOAD, slotsVar));
-                pre.add(i <= 5 ? new InsnNode(Opcodes.ICONST_0 + i) : new IntInsnNode(Opcodes.SIPUSH, i));
-                pre.add(new InsnNode(Opcodes.LALOAD));
-                if (args[i].getSort() == Type.FLOAT) {
-                    pre.add(new VarInsnNode(Opcodes.ALOAD, tapeVar));
-                    pre.add(new MethodInsnNode(Opcodes.INVOKESTATIC, TwinOpcodes.FLOAT_OPS, "fromSlot",
-                            "(J" + TwinOpcodes.TAPE_DESC + ")F", false));
-                    pre.add(new VarInsnNode(Opcodes.FSTORE, local));
-                } else {
-                    pre.add(new VarInsnNode(Opcodes.LSTORE, local));
-                }
-            }
-            local += args[i].getSize();
-        }
+        loadSlots(pre, Type.getArgumentTypes(ctor.desc), slotsVar, tapeVar);
         pre.add(twin.instructions);
         pre.add(pop);
         pre.add(new InsnNode(Opcodes.POP));
@@ -158,6 +141,72 @@ public final class ConstructorBranches {
     }
 
     private static final String ENTRY = "io/adjoint/internal/Entry";
+    static final String FRAME_DESC = "L" + ENTRY + "$Frame;";
+
+    /** The descriptor of the twin constructor of a constructor: its parameters and the frame. */
+    public static String twinConstructorDescriptor(String desc) {
+        return desc.substring(0, desc.indexOf(')')) + FRAME_DESC + ")V";
+    }
+
+    /**
+     * The <em>twin constructor</em> of {@code ctor}: {@code private synthetic <init>(its parameters..., Entry.Frame)},
+     * the twin of the body alone, with the slots and the tape taken from the frame argument. Twin code of the class's
+     * nest calls it (see Linker.twinConstructor) rather than the constructor, so that the constructor's own twin
+     * branch stays cold: the JIT then leaves that branch out of the application's compiled code, where its calls,
+     * which take {@code this}, would defeat escape analysis (an application allocating small objects in a hot loop
+     * ran 3x slower after its first gradient). Private: neither the default serialVersionUID nor
+     * {@code getConstructors()} sees it. {@code twinSource} is the constructor read once more (consumed).
+     */
+    public static MethodNode twinConstructor(String owner, String sourceFile, MethodNode ctor, MethodNode twinSource,
+                                             ClassHierarchy hierarchy) {
+        Type[] args = Type.getArgumentTypes(ctor.desc);
+        int frameVar = 1;
+        for (Type a : args) {
+            frameVar += a.getSize();
+        }
+        int slotsVar = Math.max(ctor.maxLocals, frameVar + 1);
+        int tapeVar = slotsVar + 1;
+        MethodNode twin = new MethodNode(Opcodes.ASM9, ctor.access, ctor.name, ctor.desc, null, null);
+        twinSource.accept(new TwinMethodAdapter(twin, -1, tapeVar, owner.replace('/', '.') + ".<init>", sourceFile,
+                hierarchy, true).constructingByHandle(TwinMethodAdapter.newDupInits(owner, twinSource)));
+        MethodNode result = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PRIVATE | Opcodes.ACC_SYNTHETIC, "<init>",
+                twinConstructorDescriptor(ctor.desc), null, ctor.exceptions.toArray(new String[0]));
+        InsnList code = result.instructions;
+        code.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+        code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, ENTRY, "twinConstructorEntered",
+                "(" + FRAME_DESC + ")" + FRAME_DESC, false));
+        code.add(new InsnNode(Opcodes.DUP));
+        code.add(new FieldInsnNode(Opcodes.GETFIELD, ENTRY + "$Frame", "tape", TwinOpcodes.TAPE_DESC));
+        code.add(new VarInsnNode(Opcodes.ASTORE, tapeVar));
+        code.add(new FieldInsnNode(Opcodes.GETFIELD, ENTRY + "$Frame", "slots", "[J"));
+        code.add(new VarInsnNode(Opcodes.ASTORE, slotsVar));
+        loadSlots(code, args, slotsVar, tapeVar);
+        code.add(twin.instructions);
+        result.tryCatchBlocks.addAll(twin.tryCatchBlocks);
+        result.maxLocals = Math.max(tapeVar + 1, twin.maxLocals) + 2;
+        return result;
+    }
+
+    /** Replaces each double (float) parameter local with its slot from the frame's slots (float: as a float). */
+    private static void loadSlots(InsnList code, Type[] args, int slotsVar, int tapeVar) {
+        int local = 1;
+        for (int i = 0; i < args.length; i++) {
+            if (TwinGenerator.isReal(args[i])) {
+                code.add(new VarInsnNode(Opcodes.ALOAD, slotsVar));
+                code.add(i <= 5 ? new InsnNode(Opcodes.ICONST_0 + i) : new IntInsnNode(Opcodes.SIPUSH, i));
+                code.add(new InsnNode(Opcodes.LALOAD));
+                if (args[i].getSort() == Type.FLOAT) {
+                    code.add(new VarInsnNode(Opcodes.ALOAD, tapeVar));
+                    code.add(new MethodInsnNode(Opcodes.INVOKESTATIC, TwinOpcodes.FLOAT_OPS, "fromSlot",
+                            "(J" + TwinOpcodes.TAPE_DESC + ")F", false));
+                    code.add(new VarInsnNode(Opcodes.FSTORE, local));
+                } else {
+                    code.add(new VarInsnNode(Opcodes.LSTORE, local));
+                }
+            }
+            local += args[i].getSize();
+        }
+    }
 
     /** The constructor of {@code node} with this descriptor. */
     public static MethodNode constructor(ClassNode node, String desc) {

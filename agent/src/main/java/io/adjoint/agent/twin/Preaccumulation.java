@@ -64,7 +64,7 @@ final class Preaccumulation {
     /** Marker owner for the root call left in the instruction list for {@link TwinMethodAdapter}. */
     static final String MARKER = "io/adjoint/agent/twin/Preaccumulation$Root";
     /** Leaves of one generated method at most (each a long parameter: the JVM allows 255 parameter slots). */
-    private static final int MAX_LEAVES = 24;
+    static final int MAX_LEAVES = 24;
     /** Operations of one generated method at most (keeps it small enough for the JIT to inline). */
     private static final int MAX_OPS = 40;
     private static final String OPS = TwinOpcodes.OPS;
@@ -667,91 +667,68 @@ final class Preaccumulation {
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitLabel(record);
-        // reverse over the tree: adjoints of operations and leaves
-        Map<Op, Integer> opAdj = new IdentityHashMap<>();
-        int[] leafAdj = new int[k];
-        for (int i = 0; i < k; i++) {
-            leafAdj[i] = next;
-            next += 2;
-            mv.visitInsn(Opcodes.DCONST_0);
-            mv.visitVarInsn(Opcodes.DSTORE, leafAdj[i]);
-        }
-        for (Op op : order) {
-            opAdj.put(op, next);
-            mv.visitInsn(op == tree.root ? Opcodes.DCONST_1 : Opcodes.DCONST_0);
-            mv.visitVarInsn(Opcodes.DSTORE, next);
-            next += 2;
-        }
+        // reverse over the DAG: the adjoints of operations and leaves
+        Adjoints adj = new Adjoints(mv, next);
+        adj.constant(tree.root, 1.0);
         for (int j = order.size() - 1; j >= 0; j--) {
             Op op = order.get(j);
-            int a = opAdj.get(op);
-            // like the reverse sweep, an operation whose adjoint is zero passes nothing on (no 0 * inf); only
-            // needed where a partial may be infinite (the root's adjoint is 1; + - and negation pass on +-adjoint)
-            Label skip = new Label();
+            Object a = adj.of(op);
+            if (a == null) {
+                continue; // adjoint 0: passes nothing on (no 0 * inf), as in the reverse sweep
+            }
+            Object l = op.children[0];
+            Object r = op.children.length > 1 ? op.children[1] : null;
             int opc = op.opcode();
-            if (op != tree.root && (op.call != null || opc == Opcodes.DMUL || opc == Opcodes.DDIV)) {
-                mv.visitVarInsn(Opcodes.DLOAD, a);
+            // an adjoint computed at run time may be zero: then a multiplying operation passes nothing on (a partial
+            // may be infinite); + - and negation pass on +-adjoint, and a constant adjoint is known not to be zero
+            Label skip = null;
+            if (a instanceof Integer local && (op.call != null || opc == Opcodes.DMUL || opc == Opcodes.DDIV)) {
+                adj.materialize(l);
+                if (r != null) {
+                    adj.materialize(r);
+                }
+                skip = new Label();
+                mv.visitVarInsn(Opcodes.DLOAD, local);
                 mv.visitInsn(Opcodes.DCONST_0);
                 mv.visitInsn(Opcodes.DCMPL);
                 mv.visitJumpInsn(Opcodes.IFEQ, skip);
             }
-            Object l = op.children[0];
-            Object r = op.children.length > 1 ? op.children[1] : null;
             if (op.call != null) {
-                accumulate(mv, l, leafAdj, opAdj, () -> {
-                    mv.visitVarInsn(Opcodes.DLOAD, a);
-                    functionSlope(mv, op, l, leafValue, opValue);
-                    mv.visitInsn(Opcodes.DMUL);
-                });
+                adj.add(l, () -> adj.times(a, () -> functionSlope(mv, op, l, leafValue, opValue)));
+            } else {
+                switch (opc) {
+                    case Opcodes.DADD -> {
+                        adj.pass(l, a, false);
+                        adj.pass(r, a, false);
+                    }
+                    case Opcodes.DSUB -> {
+                        adj.pass(l, a, false);
+                        adj.pass(r, a, true);
+                    }
+                    case Opcodes.DNEG -> adj.pass(l, a, true);
+                    case Opcodes.DMUL -> {
+                        adj.add(l, () -> adj.times(a, () -> loadValue(mv, r, leafValue, opValue)));
+                        adj.add(r, () -> adj.times(a, () -> loadValue(mv, l, leafValue, opValue)));
+                    }
+                    case Opcodes.DDIV -> { // q = l / r: dq/dl = 1 / r, dq/dr = -q / r
+                        adj.add(l, () -> {
+                            adj.push(a);
+                            loadValue(mv, r, leafValue, opValue);
+                            mv.visitInsn(Opcodes.DDIV);
+                        });
+                        adj.add(r, () -> {
+                            adj.times(a, () -> mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op)));
+                            loadValue(mv, r, leafValue, opValue);
+                            mv.visitInsn(Opcodes.DDIV);
+                            mv.visitInsn(Opcodes.DNEG);
+                        });
+                    }
+                    default -> throw new IllegalStateException("opcode " + opc);
+                }
+            }
+            if (skip != null) {
                 mv.visitLabel(skip);
-                continue;
             }
-            switch (op.opcode()) {
-                case Opcodes.DADD -> {
-                    accumulate(mv, l, leafAdj, opAdj, () -> mv.visitVarInsn(Opcodes.DLOAD, a));
-                    accumulate(mv, r, leafAdj, opAdj, () -> mv.visitVarInsn(Opcodes.DLOAD, a));
-                }
-                case Opcodes.DSUB -> {
-                    accumulate(mv, l, leafAdj, opAdj, () -> mv.visitVarInsn(Opcodes.DLOAD, a));
-                    accumulate(mv, r, leafAdj, opAdj, () -> {
-                        mv.visitVarInsn(Opcodes.DLOAD, a);
-                        mv.visitInsn(Opcodes.DNEG);
-                    });
-                }
-                case Opcodes.DNEG -> accumulate(mv, l, leafAdj, opAdj, () -> {
-                    mv.visitVarInsn(Opcodes.DLOAD, a);
-                    mv.visitInsn(Opcodes.DNEG);
-                });
-                case Opcodes.DMUL -> {
-                    accumulate(mv, l, leafAdj, opAdj, () -> {
-                        mv.visitVarInsn(Opcodes.DLOAD, a);
-                        loadValue(mv, r, leafValue, opValue);
-                        mv.visitInsn(Opcodes.DMUL);
-                    });
-                    accumulate(mv, r, leafAdj, opAdj, () -> {
-                        mv.visitVarInsn(Opcodes.DLOAD, a);
-                        loadValue(mv, l, leafValue, opValue);
-                        mv.visitInsn(Opcodes.DMUL);
-                    });
-                }
-                case Opcodes.DDIV -> { // q = l / r: dq/dl = 1 / r, dq/dr = -q / r
-                    accumulate(mv, l, leafAdj, opAdj, () -> {
-                        mv.visitVarInsn(Opcodes.DLOAD, a);
-                        loadValue(mv, r, leafValue, opValue);
-                        mv.visitInsn(Opcodes.DDIV);
-                    });
-                    accumulate(mv, r, leafAdj, opAdj, () -> {
-                        mv.visitVarInsn(Opcodes.DLOAD, a);
-                        mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op));
-                        mv.visitInsn(Opcodes.DMUL);
-                        loadValue(mv, r, leafValue, opValue);
-                        mv.visitInsn(Opcodes.DDIV);
-                        mv.visitInsn(Opcodes.DNEG);
-                    });
-                }
-                default -> throw new IllegalStateException("opcode " + op.opcode());
-            }
-            mv.visitLabel(skip);
         }
         // record: t.begin(k); t.arg(leaf_i, adj_i)...; return t.end(value)
         mv.visitVarInsn(Opcodes.ALOAD, tape);
@@ -760,7 +737,7 @@ final class Preaccumulation {
         for (int i = 0; i < k; i++) {
             mv.visitVarInsn(Opcodes.ALOAD, tape);
             mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
-            mv.visitVarInsn(Opcodes.DLOAD, leafAdj[i]);
+            adj.push(adj.ofLeaf(i));
             mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "arg", "(JD)V", false);
         }
         mv.visitVarInsn(Opcodes.ALOAD, tape);
@@ -819,17 +796,138 @@ final class Preaccumulation {
         return ((Leaf) leaf).representative().index;
     }
 
-    /** adj[node] += (the value the emitter pushes); constants have no adjoint. */
-    private static void accumulate(MethodVisitor mv, Object node, int[] leafAdj, Map<Op, Integer> opAdj,
-                                   Runnable pushContribution) {
-        if (node instanceof Const) {
-            return;
+    /**
+     * The adjoints of a DAG's operations and leaves while its reverse pass is generated, each known symbolically:
+     * absent (zero so far), a constant (the root's 1, passed on unchanged through + - and negation), or held in a
+     * local. Constants fold away multiplications by 1 and the zero tests they would need, and no adjoint is set to 0
+     * first: the method stays small (the JIT inlines a hot callee only up to 325 bytes of bytecode) and does less.
+     * Keys: an {@link Op}, or a leaf's parameter index (an Integer).
+     */
+    private static final class Adjoints {
+        private final MethodVisitor mv;
+        private int next;
+        /** Double (a constant) or Integer (the local holding it); absent: zero. */
+        private final Map<Object, Object> state = new java.util.HashMap<>();
+
+        Adjoints(MethodVisitor mv, int firstLocal) {
+            this.mv = mv;
+            this.next = firstLocal;
         }
-        int var = node instanceof Op op ? opAdj.get(op) : leafAdj[leafIndex(node)];
-        mv.visitVarInsn(Opcodes.DLOAD, var);
-        pushContribution.run();
-        mv.visitInsn(Opcodes.DADD);
-        mv.visitVarInsn(Opcodes.DSTORE, var);
+
+        private static Object key(Object node) {
+            return node instanceof Op ? new Identity(node) : (Object) leafIndex(node);
+        }
+
+        private record Identity(Object op) {
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Identity i && i.op == op;
+            }
+
+            @Override
+            public int hashCode() {
+                return System.identityHashCode(op);
+            }
+        }
+
+        void constant(Object node, double c) {
+            state.put(key(node), c);
+        }
+
+        /** The adjoint of {@code op}: null when zero, a Double constant, or the Integer local holding it. */
+        Object of(Op op) {
+            Object a = state.get(key(op));
+            return a instanceof Double c && c == 0.0 ? null : a;
+        }
+
+        Object ofLeaf(int index) {
+            return state.get(index);
+        }
+
+        /** Pushes the value of adjoint {@code a} (as returned by {@link #of}; null is 0). */
+        void push(Object a) {
+            if (a == null) {
+                mv.visitInsn(Opcodes.DCONST_0);
+            } else if (a instanceof Integer local) {
+                mv.visitVarInsn(Opcodes.DLOAD, local);
+            } else {
+                mv.visitLdcInsn(a);
+            }
+        }
+
+        /** Pushes {@code a * term}: just the term when {@code a} is the constant 1. */
+        void times(Object a, Runnable term) {
+            if (a instanceof Double c && (c == 1.0 || c == -1.0)) {
+                term.run();
+                if (c == -1.0) {
+                    mv.visitInsn(Opcodes.DNEG);
+                }
+                return;
+            }
+            push(a);
+            term.run();
+            mv.visitInsn(Opcodes.DMUL);
+        }
+
+        /** adj[node] += (negated when {@code negate}) {@code a}: constants stay constants, no code. */
+        void pass(Object node, Object a, boolean negate) {
+            if (node instanceof Const) {
+                return;
+            }
+            if (a instanceof Double c) {
+                double v = negate ? -c : c;
+                Object k = key(node);
+                Object old = state.get(k);
+                if (old == null || old instanceof Double) {
+                    state.put(k, old == null ? v : (Double) old + v);
+                    return;
+                }
+            }
+            add(node, () -> {
+                push(a);
+                if (negate) {
+                    mv.visitInsn(Opcodes.DNEG);
+                }
+            });
+        }
+
+        /** adj[node] += (the value {@code contribution} pushes); constants have no adjoint. */
+        void add(Object node, Runnable contribution) {
+            if (node instanceof Const) {
+                return;
+            }
+            Object k = key(node);
+            Object old = state.get(k);
+            contribution.run();
+            if (old != null) {
+                push(old);
+                mv.visitInsn(Opcodes.DADD);
+            }
+            int local = old instanceof Integer v ? v : newLocal();
+            mv.visitVarInsn(Opcodes.DSTORE, local);
+            state.put(k, local);
+        }
+
+        /** Before a conditional part: the adjoint of {@code node} is made a local (0 or its constant). */
+        void materialize(Object node) {
+            if (node == null || node instanceof Const) {
+                return;
+            }
+            Object k = key(node);
+            Object old = state.get(k);
+            if (!(old instanceof Integer)) {
+                push(old);
+                int local = newLocal();
+                mv.visitVarInsn(Opcodes.DSTORE, local);
+                state.put(k, local);
+            }
+        }
+
+        private int newLocal() {
+            int v = next;
+            next += 2;
+            return v;
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiPredicate;
 
 /**
  * Builds the companion class holding the twins of one host class's methods.
@@ -49,6 +50,14 @@ public final class TwinGenerator {
     }
 
     public static Companion generate(byte[] hostBytes, ClassLoader loader) {
+        return generate(hostBytes, loader, (className, method) -> true);
+    }
+
+    /**
+     * @param mayInline whether a method of an application class (dotted class name, method name) may be inlined into
+     *                  the twins ({@link Inlining}): the agent's options, which know what is instrumented and reported
+     */
+    public static Companion generate(byte[] hostBytes, ClassLoader loader, BiPredicate<String, String> mayInline) {
         ClassNode host = new ClassNode(Opcodes.ASM9) {
             @Override
             public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
@@ -75,6 +84,7 @@ public final class TwinGenerator {
         }
         Map<String, String> names = new HashMap<>();
         Preaccumulation pre = new Preaccumulation();
+        Inlining inlining = new Inlining(hostBytes, hierarchy, loader, mayInline);
         Set<String> used = new HashSet<>();
         for (MethodNode m : host.methods) {
             if ((m.access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || m.name.startsWith("<")) {
@@ -94,12 +104,16 @@ public final class TwinGenerator {
                 paramSlots += t.getSize();
             }
             String where = host.name.replace('/', '.') + "." + m.name;
+            inlining.rewrite(m); // small callees inlined, objects that do not escape replaced by their fields
             if (PREACCUMULATE) {
                 pre.rewrite(host.name, m); // may add locals: the tape's local comes after them
             }
             int maxLocals = Math.max(m.maxLocals, paramSlots);
-            m.accept(new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile, hierarchy,
-                    companionName));
+            TwinMethodAdapter adapter = new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile,
+                    hierarchy, companionName);
+            adapter.cacheShadows(ShadowCaches.sites(host.name, m));
+            adapter.constructingByHandle(TwinMethodAdapter.newDupInits(host.name, m));
+            m.accept(adapter);
         }
         pre.emit(cw, companionName);
         cw.visitEnd();

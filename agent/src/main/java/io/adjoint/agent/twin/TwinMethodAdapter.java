@@ -20,8 +20,8 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
 final class TwinMethodAdapter extends MethodVisitor {
     private final int paramSlots;
     private final int tapeVar;
-    private final String where;
-    private final String sourceFile;
+    private String where;
+    private String sourceFile;
     private final ClassHierarchy hierarchy;
     private int nextLocal;
     private int line;
@@ -29,6 +29,67 @@ final class TwinMethodAdapter extends MethodVisitor {
     private final boolean constructorBranch;
     private boolean beforeSuper;
     private int pendingNews;
+    /** The {@code <init>} calls (numbered in order) that twin code makes through {@link #CONSTRUCT}. */
+    private java.util.BitSet newDupInits = new java.util.BitSet();
+    private int initCalls;
+
+    /** Sets which {@code <init>} calls construct through a handle: {@link #newDupInits(String, MethodNode)}. */
+    TwinMethodAdapter constructingByHandle(java.util.BitSet inits) {
+        this.newDupInits = inits;
+        return this;
+    }
+
+    /**
+     * The {@code <init>} calls of {@code m} (numbered in order, as this adapter sees them) whose object was made by
+     * {@code NEW C; DUP} right before the arguments: javac's {@code new C(...)}. There the two uninitialised copies
+     * are the top two values under the arguments, so twin code may drop them and push an object made elsewhere. A
+     * super(...) or this(...) call, or any other shape, keeps {@code invokespecial}.
+     */
+    static java.util.BitSet newDupInits(String owner, org.objectweb.asm.tree.MethodNode m) {
+        java.util.BitSet safe = new java.util.BitSet();
+        int maxStack = m.maxStack;
+        org.objectweb.asm.tree.analysis.Frame<org.objectweb.asm.tree.analysis.SourceValue>[] frames;
+        try {
+            m.maxStack = maxStack + 64; // preaccumulation may have pushed more than the class file's max_stack
+            frames = new org.objectweb.asm.tree.analysis.Analyzer<>(
+                    new org.objectweb.asm.tree.analysis.SourceInterpreter()).analyze(owner, m);
+        } catch (org.objectweb.asm.tree.analysis.AnalyzerException | RuntimeException e) {
+            return safe; // every call keeps invokespecial
+        } finally {
+            m.maxStack = maxStack;
+        }
+        int k = 0;
+        for (int i = 0; i < m.instructions.size(); i++) {
+            if (!(m.instructions.get(i) instanceof org.objectweb.asm.tree.MethodInsnNode c) || !c.name.equals("<init>")) {
+                continue;
+            }
+            var f = frames[i];
+            int args = Type.getArgumentTypes(c.desc).length;
+            if (f != null && f.getStackSize() >= args + 2) {
+                var receiver = f.getStack(f.getStackSize() - args - 1);
+                var below = f.getStack(f.getStackSize() - args - 2);
+                // ASM's frames give both copies of a DUP the DUP as source: the two values under the arguments come
+                // from one DUP, right after a NEW
+                if (receiver.insns.size() == 1 && below.insns.equals(receiver.insns)) {
+                    var dup = receiver.insns.iterator().next();
+                    if (dup.getOpcode() == Opcodes.DUP && previous(dup) != null
+                            && previous(dup).getOpcode() == Opcodes.NEW) {
+                        safe.set(k);
+                    }
+                }
+            }
+            k++;
+        }
+        return safe;
+    }
+
+    private static org.objectweb.asm.tree.AbstractInsnNode previous(org.objectweb.asm.tree.AbstractInsnNode n) {
+        org.objectweb.asm.tree.AbstractInsnNode p = n.getPrevious();
+        while (p != null && p.getOpcode() < 0) { // labels, line numbers, frames
+            p = p.getPrevious();
+        }
+        return p;
+    }
 
     TwinMethodAdapter(MethodVisitor mv, int paramSlots, int tapeVar, String where, String sourceFile,
                       ClassHierarchy hierarchy, String companion) {
@@ -72,6 +133,98 @@ final class TwinMethodAdapter extends MethodVisitor {
             super.visitVarInsn(Opcodes.ALOAD, paramSlots);
             super.visitVarInsn(Opcodes.ASTORE, tapeVar);
         }
+        int caches = 0;
+        for (int c : cacheOf) {
+            caches = Math.max(caches, c + 1);
+        }
+        if (caches > 0) { // every cache starts empty: no array, generation 0 (never a real one)
+            cacheVars = new int[caches];
+            for (int c = 0; c < caches; c++) {
+                int base = nextLocal;
+                nextLocal += 4;
+                cacheVars[c] = base;
+                super.visitInsn(Opcodes.ACONST_NULL);
+                super.visitVarInsn(Opcodes.ASTORE, base);
+                super.visitInsn(Opcodes.ACONST_NULL);
+                super.visitVarInsn(Opcodes.ASTORE, base + 1);
+                super.visitInsn(Opcodes.LCONST_0);
+                super.visitVarInsn(Opcodes.LSTORE, base + 2);
+            }
+            indexVar = nextLocal++;
+            valueVar = nextLocal;
+            nextLocal += 2;
+        }
+    }
+
+    // ---- shadow caches of array element sites (see ShadowCaches) --------------------------------------
+
+    /** Per DALOAD/DASTORE, in order, its cache or -1 (ShadowCaches.sites); set before the method is visited. */
+    private int[] cacheOf = new int[0];
+    /** Per cache, its first local: the array (+0), its shadow or null (+1), the generation (+2, a long). */
+    private int[] cacheVars;
+    private int indexVar, valueVar;
+    private int siteOrdinal;
+
+    void cacheShadows(int[] cacheOf) {
+        this.cacheOf = cacheOf;
+    }
+
+    /**
+     * An element read or write with its site's cache: the shadow is looked up again only when the array is not the
+     * one cached or the recording's shadows changed since (an array got, lost or changed its shadow). Returns false
+     * when the site has no cache.
+     */
+    private boolean cachedElement(int opcode) {
+        int site = siteOrdinal++;
+        if (site >= cacheOf.length || cacheOf[site] < 0) {
+            return false;
+        }
+        int base = cacheVars[cacheOf[site]];
+        if (opcode == Opcodes.DASTORE) {                  // [arr i v]
+            super.visitVarInsn(Opcodes.LSTORE, valueVar);
+        }
+        super.visitVarInsn(Opcodes.ISTORE, indexVar);     // [arr]
+        Label miss = new Label(), join = new Label();
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ALOAD, base);
+        super.visitJumpInsn(Opcodes.IF_ACMPNE, miss);
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "shadowGeneration", "(" + TAPE_DESC + ")J", false);
+        super.visitVarInsn(Opcodes.LLOAD, base + 2);
+        super.visitInsn(Opcodes.LCMP);
+        super.visitJumpInsn(Opcodes.IFNE, miss);
+        super.visitVarInsn(Opcodes.ALOAD, base + 1);      // [arr s]
+        super.visitJumpInsn(Opcodes.GOTO, join);
+        super.visitLabel(miss);                           // [arr]
+        super.visitInsn(Opcodes.LCONST_0);                // emptied first: should anything below throw (a stack
+        super.visitVarInsn(Opcodes.LSTORE, base + 2);     // overflow caught by the method), no half-filled cache
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ASTORE, base);
+        super.visitInsn(Opcodes.DUP);
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "arrayShadow", "(Ljava/lang/Object;" + TAPE_DESC + ")[J", false);
+        super.visitInsn(Opcodes.DUP);
+        super.visitVarInsn(Opcodes.ASTORE, base + 1);     // [arr s]
+        loadTape();
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "shadowGeneration", "(" + TAPE_DESC + ")J", false);
+        super.visitVarInsn(Opcodes.LSTORE, base + 2);
+        super.visitLabel(join);
+        super.visitVarInsn(Opcodes.ILOAD, indexVar);
+        if (opcode == Opcodes.DASTORE) {
+            super.visitVarInsn(Opcodes.LLOAD, valueVar);
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "dastore", "([D[JIJ" + TAPE_DESC + ")V", false);
+        } else {
+            loadTape();
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "daload", "([D[JI" + TAPE_DESC + ")J", false);
+        }
+        return true;
+    }
+
+    /** The code that follows is {@code where}'s, from {@code sourceFile}: an inlined callee, or the caller again. */
+    void codeOf(String where, String sourceFile) {
+        this.where = where;
+        this.sourceFile = sourceFile;
     }
 
     @Override
@@ -84,6 +237,9 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     @Override
     public void visitInsn(int opcode) {
+        if ((opcode == Opcodes.DALOAD || opcode == Opcodes.DASTORE) && cachedElement(opcode)) {
+            return;
+        }
         String[] op = TwinOpcodes.computing(opcode);
         if (op != null) {
             loadTape();
@@ -270,7 +426,7 @@ final class TwinMethodAdapter extends MethodVisitor {
             if (!superCall) {
                 pendingNews--;
             }
-            constructorCall(owner, desc, isInterface);
+            constructorCall(owner, desc, isInterface, newDupInits.get(initCalls++));
             if (superCall && beforeSuper) {
                 beforeSuper = false;
                 for (String field : deferred) { // this.field's deferred slot, written as twin code writes fields
@@ -340,7 +496,7 @@ final class TwinMethodAdapter extends MethodVisitor {
      * {@code Entry.constructorReturned} refuses an active argument that no twin branch took. JDK constructors get
      * primal values, and an active double among them is refused at once.
      */
-    private void constructorCall(String owner, String desc, boolean isInterface) {
+    private void constructorCall(String owner, String desc, boolean isInterface, boolean byHandle) {
         Type[] args = Type.getArgumentTypes(desc);
         boolean hasDouble = false;
         for (Type t : args) {
@@ -402,7 +558,19 @@ final class TwinMethodAdapter extends MethodVisitor {
                 }
             }
         }
-        super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
+        if (!jdk && byHandle) {
+            // new C; dup; args; invokespecial C.<init> becomes: new C; dup; args; frame; invokedynamic -> a C made by
+            // the class's twin constructor (or, where it has none, by the constructor itself: its twin branch takes
+            // the frame). The two uninitialised copies of the NEW are dropped, the made object takes their place.
+            super.visitVarInsn(Opcodes.ALOAD, frame);
+            super.visitInvokeDynamicInsn("construct", desc.substring(0, desc.indexOf(')'))
+                    + ConstructorBranches.FRAME_DESC + ")L" + owner + ";", CONSTRUCT, owner, desc);
+            super.visitInsn(Opcodes.DUP_X2);
+            super.visitInsn(Opcodes.POP);
+            super.visitInsn(Opcodes.POP2);
+        } else {
+            super.visitMethodInsn(Opcodes.INVOKESPECIAL, owner, "<init>", desc, isInterface);
+        }
         if (!jdk) {
             super.visitVarInsn(Opcodes.ALOAD, frame);
             loadTape();
@@ -412,6 +580,9 @@ final class TwinMethodAdapter extends MethodVisitor {
     }
 
     private static final String ENTRY = "io/adjoint/internal/Entry";
+    static final Handle CONSTRUCT = new Handle(Opcodes.H_INVOKESTATIC, TwinGenerator.LINKER, "construct",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;Ljava/lang/String;"
+                    + "Ljava/lang/String;)Ljava/lang/invoke/CallSite;", false);
 
     /** Loads a double (a slot already) or a float (converted to its slot) held in a local. */
     private void loadAsSlot(Type t, int local) {

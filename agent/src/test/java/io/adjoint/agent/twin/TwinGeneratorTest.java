@@ -4,6 +4,7 @@ import io.adjoint.agent.twin.targets.ArrayOps;
 import io.adjoint.agent.twin.targets.Blocks;
 import io.adjoint.agent.twin.targets.Exceptions;
 import io.adjoint.agent.twin.targets.Fields;
+import io.adjoint.agent.twin.targets.Inlined;
 import io.adjoint.agent.twin.targets.Legacy;
 import io.adjoint.agent.twin.targets.Locals;
 import io.adjoint.agent.twin.targets.Loops;
@@ -46,7 +47,7 @@ class TwinGeneratorTest {
 
     private static final Class<?>[] TARGETS = {Loops.class, Switches.class, Exceptions.class, Fields.class,
         Fields.Sub.class, ArrayOps.class, Locals.class, ManyMethods.class, Shape.class,
-        ManyMethods.Point.class, Switches.Kind.class, Legacy.class, Blocks.class, TwinGeneratorTest.class};
+        ManyMethods.Point.class, Switches.Kind.class, Legacy.class, Blocks.class, Inlined.class, Inlined.Vec.class, TwinGeneratorTest.class};
 
     private static byte[] classFile(Class<?> c) throws IOException {
         try (InputStream in = c.getResourceAsStream(c.getName().substring(c.getName().lastIndexOf('.') + 1) + ".class")) {
@@ -93,6 +94,142 @@ class TwinGeneratorTest {
                 calls(generated, "callBetweenReads"));
     }
 
+    /**
+     * C2 inlines a hot callee only up to 325 bytes of bytecode (FreqInlineSize): Rosenbrock's preaccumulated pair
+     * must stay below, so that it is compiled into the loop rather than called once per pair (~10% of the gradient).
+     */
+    @Test
+    void generatedMethodsFitTheJitsInliningLimit() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        MethodNode rosenbrock = generated.methods.stream().filter(n -> n.name.equals("rosenbrock")).findFirst().orElseThrow();
+        String pre = null;
+        for (AbstractInsnNode n : rosenbrock.instructions) {
+            if (n instanceof MethodInsnNode c && c.name.startsWith("pre$")) {
+                pre = c.name;
+            }
+        }
+        String name = pre;
+        MethodNode m = generated.methods.stream().filter(n -> n.name.equals(name)).findFirst().orElseThrow();
+        int size = codeLength(m);
+        assertTrue(size <= 325, name + " has " + size + " bytes of bytecode");
+        // the adjoints of + and - are folded: no zero tests for them, none for the root's constant adjoint
+        long zeroTests = java.util.stream.StreamSupport.stream(m.instructions.spliterator(), false)
+                .filter(n -> n.getOpcode() == Opcodes.DCMPL).count();
+        assertEquals(2, zeroTests, "zero tests of adjoints computed at run time (before the two products t1*t1, x*x)");
+    }
+
+    /** The length of a method's bytecode, as the JVM (and the JIT's inlining policy) counts it. */
+    private static int codeLength(MethodNode m) {
+        ClassWriter cw = new ClassWriter(0);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "Measure", null, "java/lang/Object", null);
+        Label end = new Label();
+        m.accept(new org.objectweb.asm.ClassVisitor(Opcodes.ASM9, cw) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String desc, String sig, String[] exceptions) {
+                return new MethodVisitor(Opcodes.ASM9, super.visitMethod(access, name, desc, sig, exceptions)) {
+                    @Override
+                    public void visitMaxs(int maxStack, int maxLocals) {
+                        super.visitLabel(end); // after the last instruction: its offset is the code's length
+                        super.visitMaxs(maxStack, maxLocals);
+                    }
+                };
+            }
+        });
+        return end.getOffset();
+    }
+
+    @Test
+    void smallCalleesAreInlined() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Inlined.class), Inlined.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        // minus and dot inlined, the Vec that minus makes replaced by its fields: the null check of atoms[i], the six
+        // coordinates of atoms[i] and atoms[j], one node with them and e as leaves; no constructor call
+        assertEquals(java.util.List.of("requireNonNull", "x", "x", "y", "y", "z", "z", "pre$(JJJJJJJ)"),
+                calls(generated, "pairs"));
+        // an overridable method stays a linked call
+        assertEquals(java.util.List.of("scale", "mul"), calls(generated, "scaled"));
+    }
+
+    private static final java.util.Set<String> CACHE_CALLS = java.util.Set.of("shadowGeneration", "arrayShadow");
+
+    /**
+     * Array element reads and writes inside a loop look the shadow up through their site's cache (the Ops methods
+     * taking the shadow: descriptor with [J), those outside any loop directly; sites of a constructor's twin branch
+     * never have a cache. Caching itself is checked by it-tests' ShadowCacheTest.
+     */
+    @Test
+    void elementSitesInLoopsHaveShadowCaches() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        assertEquals(java.util.List.of("daload([D[JI)", "daload([D[JI)"), elementSites(generated, "rosenbrock"));
+        assertEquals(java.util.List.of("daload([DI)", "daload([DI)", "dastore([DIJ)", "daload([DI)"),
+                elementSites(generated, "storeBetweenReads"));
+        assertEquals(java.util.List.of("daload([D[JI)", "dastore([D[JIJ)"), elementSites(generated, "touchAll"));
+    }
+
+    /**
+     * A loop of 60 element reads of one array: the first ShadowCaches.MAX_SITES get the (one, shared) cache, the
+     * rest keep the plain lookup, so that a twin cannot grow by more than about 50 bytes a site times that.
+     */
+    @Test
+    void cachedSitesAreBounded() throws Throwable {
+        String name = "io/adjoint/agent/twin/targets/ManySites";
+        ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES);
+        cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, name, null, "java/lang/Object", null);
+        MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "f", "([DI)D", null, null);
+        mv.visitCode(); // double s = 0; for (int i = 0; i < n; i++) { s = s + a[0]; ... s = s + a[59]; } return s;
+        mv.visitInsn(Opcodes.DCONST_0);
+        mv.visitVarInsn(Opcodes.DSTORE, 2);
+        mv.visitInsn(Opcodes.ICONST_0);
+        mv.visitVarInsn(Opcodes.ISTORE, 4);
+        Label test = new Label(), body = new Label();
+        mv.visitJumpInsn(Opcodes.GOTO, test);
+        mv.visitLabel(body);
+        for (int k = 0; k < 60; k++) {
+            mv.visitVarInsn(Opcodes.DLOAD, 2);
+            mv.visitVarInsn(Opcodes.ALOAD, 0);
+            mv.visitIntInsn(Opcodes.BIPUSH, k);
+            mv.visitInsn(Opcodes.DALOAD);
+            mv.visitInsn(Opcodes.DADD);
+            mv.visitVarInsn(Opcodes.DSTORE, 2);
+        }
+        mv.visitIincInsn(4, 1);
+        mv.visitLabel(test);
+        mv.visitVarInsn(Opcodes.ILOAD, 4);
+        mv.visitVarInsn(Opcodes.ILOAD, 1);
+        mv.visitJumpInsn(Opcodes.IF_ICMPLT, body);
+        mv.visitVarInsn(Opcodes.DLOAD, 2);
+        mv.visitInsn(Opcodes.DRETURN);
+        mv.visitMaxs(0, 0);
+        mv.visitEnd();
+        cw.visitEnd();
+        byte[] bytes = cw.toByteArray();
+        Class<?> host = MethodHandles.privateLookupIn(Loops.class, MethodHandles.lookup()).defineClass(bytes);
+        verify(host, bytes);
+        ClassNode generated = new ClassNode();
+        new ClassReader(TwinGenerator.generate(bytes, host.getClassLoader()).bytes()).accept(generated, 0);
+        java.util.List<String> sites = elementSites(generated, "f");
+        assertEquals(60, sites.size());
+        assertEquals(ShadowCaches.MAX_SITES, sites.stream().filter(d -> d.equals("daload([D[JI)")).count());
+    }
+
+    /** The element reads and writes of a twin, in order, with the argument types they take (tape left out). */
+    private static java.util.List<String> elementSites(ClassNode companion, String twin) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        MethodNode m = companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow();
+        for (AbstractInsnNode n : m.instructions) {
+            if (n instanceof MethodInsnNode c && c.owner.endsWith("/Ops")
+                    && (c.name.equals("daload") || c.name.equals("dastore"))) {
+                out.add(c.name + c.desc.substring(0, c.desc.indexOf('L')) + ")");
+            }
+        }
+        return out;
+    }
+
     /** The calls a twin makes, in order: Ops methods by name, generated methods as "pre$(leaf slots)". */
     private static java.util.List<String> calls(ClassNode companion, String twin) {
         java.util.List<String> out = new java.util.ArrayList<>();
@@ -101,6 +238,8 @@ class TwinGeneratorTest {
             if (n instanceof MethodInsnNode c) {
                 if (c.name.startsWith("pre$")) {
                     out.add("pre$(" + c.desc.substring(1, c.desc.indexOf('L')) + ")");
+                } else if (c.owner.endsWith("/Ops") && CACHE_CALLS.contains(c.name)) {
+                    continue; // a site's shadow cache: see elementSitesInLoopsHaveShadowCaches
                 } else if (c.owner.endsWith("/Ops") || !c.owner.startsWith("io/adjoint/internal")) {
                     out.add(c.name);
                 }

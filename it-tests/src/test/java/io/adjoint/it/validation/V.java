@@ -62,6 +62,24 @@ final class V {
     }
 
     /** As {@link #gradient}, with the Richardson finite-difference gradient of the plain function as reference. */
+    /** Each Hessian row against Richardson differences of the (independently checked) reverse gradient. */
+    static void hessianAgainstFd(String what, ScalarFunction f, double[] x) {
+        double[][] h = Gradients.hessian(f).at(x);
+        for (int i = 0; i < x.length; i++) {
+            int row = i;
+            double[] expected = new double[x.length];
+            for (int j = 0; j < x.length; j++) {
+                int col = j;
+                expected[j] = fd(t -> {
+                    double[] y = x.clone();
+                    y[col] = t;
+                    return Gradients.of(f).at(y)[row];
+                }, x[j]);
+            }
+            compare(what + " Hessian row " + i, expected, h[i], FD);
+        }
+    }
+
     static double[] gradientFd(String what, ScalarFunction f, double[] x) {
         return gradient(what, f, x, fdGradient(f, x), FD);
     }

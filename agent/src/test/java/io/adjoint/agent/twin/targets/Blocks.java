@@ -44,7 +44,15 @@ public class Blocks {
         return a + b;
     }
 
-    static void touch(double[] x) {
+    /** A loop reading and writing x: both sites get a shadow cache. */
+    public static void touchAll(double[] x) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] = x[i] * 2;
+        }
+    }
+
+    /** synchronized: never inlined (twin/Inlining), so a call stays between the two reads. */
+    static synchronized void touch(double[] x) {
         x[0] = x[0] + 1;
     }
 }
