@@ -23,8 +23,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Lennard-Jones energy of 64 atoms over Vec3 objects (2,016 pairs, 192 coordinates).
  *
- * <p>The workload builds a Vec3 per pair from active coordinates: Adjoint differentiates it through the
- * constructors' twin branches.
+ * <p>The workload builds a Vec3 per pair from active coordinates: Adjoint inlines minus and dot into the pair loop's
+ * twin and replaces that Vec3 by its fields (twin/Inlining, twin/ScalarReplacement); the atoms' Vec3s are made
+ * through their twin constructors.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

@@ -2,9 +2,7 @@ package io.adjoint.benchmarks.workloads;
 
 /**
  * Lennard-Jones energy of a cluster of atoms, written the object-oriented way: positions become
- * {@link Vec3} values and the pair loop works on those. Adjoint cannot differentiate this yet: the
- * active coordinates go into Vec3's constructor, and constructors are not instrumented (an active
- * argument is refused with a NotDifferentiableException rather than silently treated as a constant).
+ * {@link Vec3} values and the pair loop works on those: a Vec3 allocated per pair from active coordinates.
  */
 public final class LennardJones {
     private LennardJones() {
