@@ -67,16 +67,7 @@ final class V {
         double[][] h = Gradients.hessian(f).at(x);
         for (int i = 0; i < x.length; i++) {
             int row = i;
-            double[] expected = new double[x.length];
-            for (int j = 0; j < x.length; j++) {
-                int col = j;
-                expected[j] = fd(t -> {
-                    double[] y = x.clone();
-                    y[col] = t;
-                    return Gradients.of(f).at(y)[row];
-                }, x[j]);
-            }
-            compare(what + " Hessian row " + i, expected, h[i], FD);
+            compare(what + " Hessian row " + i, fdGradient(y -> Gradients.of(f).at(y)[row], x), h[i], FD);
         }
     }
 
