@@ -286,7 +286,7 @@ public final class Entry {
     }
 
     /**
-     * The start of a twin constructor (a constructor's twin, called by twin code of its nest with the frame of
+     * The start of a twin constructor (a constructor's twin, which twin code calls with the frame of
      * {@link #constructorCall} as last argument): the frame is taken, as a twin branch would have taken it.
      */
     public static Frame twinConstructorEntered(Frame f) {

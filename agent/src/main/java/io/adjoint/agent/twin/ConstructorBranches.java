@@ -150,8 +150,8 @@ public final class ConstructorBranches {
 
     /**
      * The <em>twin constructor</em> of {@code ctor}: {@code private synthetic <init>(its parameters..., Entry.Frame)},
-     * the twin of the body alone, with the slots and the tape taken from the frame argument. Twin code of the class's
-     * nest calls it (see Linker.twinConstructor) rather than the constructor, so that the constructor's own twin
+     * the twin of the body alone, with the slots and the tape taken from the frame argument. Twin code makes objects
+     * through it (an invokedynamic linked by Linker.construct) rather than the constructor, so that the constructor's own twin
      * branch stays cold: the JIT then leaves that branch out of the application's compiled code, where its calls,
      * which take {@code this}, would defeat escape analysis (an application allocating small objects in a hot loop
      * ran 3x slower after its first gradient). Private: neither the default serialVersionUID nor
