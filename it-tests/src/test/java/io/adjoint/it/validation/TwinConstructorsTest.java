@@ -15,8 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Twin constructors (agent ConstructorBranches.twinConstructor): objects made by differentiated code of their own nest
- * are made by a private synthetic constructor, so the constructor's twin branch stays cold in the application's
+ * Twin constructors (agent ConstructorBranches.twinConstructor): objects made by differentiated code, of the caller's
+ * nest or another, are made by a private synthetic constructor, so the constructor's twin branch stays cold in the application's
  * compiled code (escape analysis keeps working after the first gradient). Gradients checked by hand-derived formulas.
  */
 class TwinConstructorsTest {
