@@ -22,13 +22,15 @@ import java.util.regex.Pattern;
  *   <li>{@code dump=DIR}: write every class file Adjoint generates (twins, classes with prologues) there.</li>
  *   <li>{@code verify=true|false} (default true): check each class with prologues (ASM's analyzer) before
  *       handing it to the JVM; a class that fails keeps its original bytes.</li>
+ *   <li>{@code jit=true|false} (default true): ask the JIT to inline the generated block methods into the twins
+ *       (a compiler directive added when the first twins are made, see link/JitDirective).</li>
  * </ul>
  * In a system property a {@code ,} may stand for {@code ;}, and {@code -Dadjoint.verbose} alone means true.
  */
 public record AgentOptions(boolean verbose, String dumpDirectory, List<Pattern> include, List<Pattern> exclude,
-                           List<String> report, String out, boolean verify) {
+                           List<String> report, String out, boolean verify, boolean jit) {
 
-    private static final String[] KEYS = {"verbose", "dump", "include", "exclude", "report", "out", "verify"};
+    private static final String[] KEYS = {"verbose", "dump", "include", "exclude", "report", "out", "verify", "jit"};
 
     /** One key=value as given, and how to name it in an error message. */
     private record Given(String value, String name) {
@@ -64,7 +66,7 @@ public record AgentOptions(boolean verbose, String dumpDirectory, List<Pattern> 
             }
             given.put(key, new Given(value, "adjoint agent option " + key));
         }
-        boolean verbose = false, verify = true;
+        boolean verbose = false, verify = true, jit = true;
         String dump = null, out = null;
         List<Pattern> include = new ArrayList<>(), exclude = new ArrayList<>();
         List<String> report = new ArrayList<>();
@@ -73,6 +75,7 @@ public record AgentOptions(boolean verbose, String dumpDirectory, List<Pattern> 
             switch (e.getKey()) {
                 case "verbose" -> verbose = value == null || parseBoolean(name, value);
                 case "verify" -> verify = value == null || parseBoolean(name, value);
+                case "jit" -> jit = value == null || parseBoolean(name, value);
                 case "dump" -> dump = required(name, value, "a directory");
                 case "out" -> out = required(name, value, "a file path");
                 case "include" -> globs(name, required(name, value, "class-name globs"), include);
@@ -95,7 +98,7 @@ public record AgentOptions(boolean verbose, String dumpDirectory, List<Pattern> 
             }
         }
         return new AgentOptions(verbose, dump, List.copyOf(include), List.copyOf(exclude), List.copyOf(report), out,
-                verify);
+                verify, jit);
     }
 
     private static boolean parseBoolean(String name, String value) {

@@ -130,6 +130,7 @@ public final class Twins {
             MethodHandles.Lookup hostLookup = HostLookup.of(host);
             MethodHandles.Lookup twinLookup = hostLookup.defineHiddenClass(companion.bytes(), true,
                     MethodHandles.Lookup.ClassOption.NESTMATE);
+            JitDirective.requestOnce();
             AdjointAgent.verbose("twins generated for " + companion.twinNames().size() + " method(s) of " + host.getName());
             return new Linked(twinLookup, companion.twinNames(), new ConcurrentHashMap<>());
         } catch (Throwable e) {

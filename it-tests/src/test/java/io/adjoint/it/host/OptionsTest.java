@@ -139,6 +139,7 @@ class OptionsTest {
         "dump=                    | adjoint agent option dump needs a directory",
         "verbose=maybe            | adjoint agent option verbose: 'maybe' is not true or false",
         "verify=yes               | adjoint agent option verify: 'yes' is not true or false",
+        "jit=sometimes            | adjoint agent option jit: 'sometimes' is not true or false",
         "include=a b              | adjoint agent option include: 'a b' is not a class-name glob",
         "report=a.B#c,out=no/such/dir/r.jsonl | adjoint agent option out: cannot write no/such/dir/r.jsonl",
     })
@@ -191,5 +192,39 @@ class OptionsTest {
         assertTrue(bad.out.contains("gradients failed: system property adjoint.verbose: 'maybe' is not true or false"),
                 bad.out);
         assertTrue(bad.out.contains("main finished"), bad.out);
+    }
+
+    /**
+     * The JIT directive that inlines generated block methods into twins (link/JitDirective): added once the first
+     * twins exist, on both entry paths, and not with jit=false. Gradient: d/dx0 = -400 x0 (x1 - x0^2) - 2 (1 - x0),
+     * d/dx1 = 200 (x1 - x0^2) at (-1.2, 1).
+     */
+    @Test
+    void jitDirectiveIsAddedWithTheFirstTwinsUnlessTurnedOff() throws Exception {
+        String inline = "inline: +*AdjointTwin*.pre$*";
+        Child on = Child.java().agent("").run(JitDirectiveMain.class.getName());
+        assertEquals(0, on.exit, on.describe());
+        pairGradient(on);
+        assertTrue(on.out.contains(inline), on.out);
+        assertEquals("", on.err);
+
+        Child attached = Child.java().classPath(Child.AGENT.toString()).run(JitDirectiveMain.class.getName());
+        assertEquals(0, attached.exit, attached.describe());
+        assertTrue(attached.out.contains(inline), "self-attach: " + attached.out);
+
+        Child off = Child.java().agent("jit=false").run(JitDirectiveMain.class.getName());
+        assertEquals(0, off.exit, off.describe());
+        pairGradient(off);
+        assertFalse(off.out.contains("AdjointTwin"), off.out);
+        Child offByProperty = Child.java().classPath(Child.AGENT.toString()).property("adjoint.jit", "false")
+                .run(JitDirectiveMain.class.getName());
+        assertFalse(offByProperty.out.contains("AdjointTwin"), offByProperty.out);
+    }
+
+    private static void pairGradient(Child c) {
+        String line = c.out.lines().filter(l -> l.startsWith("gradient: ")).findFirst().orElseThrow();
+        String[] g = line.substring("gradient: ".length()).split(",");
+        assertEquals(-400 * -1.2 * (1 - 1.44) - 2 * (1 + 1.2), Double.parseDouble(g[0]), 1e-12, line);
+        assertEquals(200 * (1 - 1.44), Double.parseDouble(g[1]), 1e-12, line);
     }
 }
