@@ -98,6 +98,26 @@ public final class Gradients {
                 t.close();
             }
         }
+
+        @Override
+        public double valueAndGradientInto(double[] x, double[] gradient) {
+            if (gradient.length != x.length) {
+                throw new IllegalArgumentException("gradient has length " + gradient.length + ", x has " + x.length);
+            }
+            Tape t = Tape.open(this);
+            try {
+                double[] xs = copy(x);
+                Ops.seed(xs, t);
+                long r = (long) twin.invokeExact(xs, t);
+                double value = t.primal(r);
+                t.gradientInto(r, gradient);
+                return value;
+            } catch (Throwable e) {
+                throw Gradients.<RuntimeException>rethrow(e);
+            } finally {
+                t.close();
+            }
+        }
     }
 
     /**

@@ -493,15 +493,38 @@ public final class Tape {
         if (!Slot.isActive(output)) {
             return new double[n];
         }
+        double[] adj = adjoints(output, n);
+        // a copy, not new + arraycopy: the JIT then skips zeroing the result first (a second pass over n doubles);
+        // inputs above the output were zeroed by the fill: 0, not stale values
+        return n > 8 ? Arrays.copyOf(adj, n) : copyFew(adj, n);
+    }
+
+    /** {@link #gradient(long, int)} written into {@code g} (its length is the number of inputs). */
+    public void gradientInto(long output, double[] g) {
+        int n = g.length;
+        if (!Slot.isActive(output)) {
+            Arrays.fill(g, 0.0);
+            return;
+        }
+        double[] adj = adjoints(output, n);
+        if (n > 8) {
+            System.arraycopy(adj, 0, g, 0, n);
+        } else { // a few by a loop (see copyFew)
+            for (int i = 0; i < n; i++) {
+                g[i] = adj[i];
+            }
+        }
+    }
+
+    /** The reverse sweep from {@code output} (active) with seed 1, over the value array, which it returns. */
+    private double[] adjoints(long output, int n) {
         int top = Slot.node(output);
         double[] adj = value; // the primal values are no longer needed: reuse their memory
         // inputs recorded after the output (f(x, y) = x) are not swept: they must read 0, not their primal
         Arrays.fill(adj, 0, Math.max(top + 1, n), 0.0);
         adj[top] = 1.0;
         sweep(adj, top);
-        // a copy, not new + arraycopy: the JIT then skips zeroing the result first (a second pass over n doubles);
-        // inputs above top were zeroed by the fill: 0, not stale values
-        return n > 8 ? Arrays.copyOf(adj, n) : copyFew(adj, n);
+        return adj;
     }
 
     /**

@@ -154,4 +154,43 @@ class FunctionShapesTest {
         double p = x[0] * x[1];
         Check.gradient(new double[] {2 * p * x[1], 2 * p * x[0]}, grad, ANALYTIC, "in-place writes");
     }
+
+    /**
+     * The optimizer-style call: value returned, gradient written into the caller's array (old contents
+     * overwritten, zeros included), the same as valueAndGradient bit for bit, in reverse and forward mode; x may
+     * be the gradient array itself; a wrong length is refused before anything runs.
+     */
+    @Test
+    void valueAndGradientIntoTheCallersArray() {
+        ScalarFunction f = v -> v[0] * v[0] * v[1] + Math.sin(v[2]);
+        double[] x = {1.5, -2.0, 0.25};
+        for (Gradient g : new Gradient[] {Gradients.of(f), Gradients.forward(f)}) {
+            ValueAndGradient expected = g.valueAndGradient(x);
+            double[] into = {7, 7, 7};
+            double value = g.valueAndGradientInto(x, into);
+            assertEquals(expected.value(), value, 0.0);
+            assertArrayEquals(expected.gradient(), into, 0.0);
+            Check.gradient(new double[] {2 * x[0] * x[1], x[0] * x[0], Math.cos(x[2])}, into, ANALYTIC, "into");
+            assertArrayEquals(new double[] {1.5, -2.0, 0.25}, x, "x is not modified");
+
+            double[] same = x.clone();
+            assertEquals(expected.value(), g.valueAndGradientInto(same, same), 0.0);
+            assertArrayEquals(expected.gradient(), same, 0.0, "x and gradient the same array");
+
+            double[] stale = {9, 9};
+            assertEquals(42.0, Gradients.of(v -> 42.0).valueAndGradientInto(new double[] {1, 2}, stale));
+            assertArrayEquals(new double[] {0, 0}, stale, "a constant function writes zeros");
+
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> g.valueAndGradientInto(x, new double[2]));
+            assertEquals("gradient has length 2, x has 3", e.getMessage());
+        }
+        double[] big = new double[40], bigGrad = new double[40];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = 0.1 * i - 1;
+        }
+        double value = Gradients.of(Rosenbrock::extended).valueAndGradientInto(big, bigGrad);
+        assertEquals(Rosenbrock.extended(big), value, 0.0);
+        Check.gradient(Rosenbrock.gradient(big, 100), bigGrad, ANALYTIC, "Rosenbrock n = 40 into an array");
+    }
 }

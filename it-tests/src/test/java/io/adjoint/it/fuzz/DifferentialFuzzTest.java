@@ -217,6 +217,12 @@ class DifferentialFuzzTest {
         double value = f.apply(x.clone());
         ValueAndGradient rev = Gradients.of(f).valueAndGradient(x);
         ValueAndGradient fwd = Gradients.forward(f).valueAndGradient(x);
+        double[] into = new double[x.length];
+        double intoValue = Gradients.of(f).valueAndGradientInto(x, into);
+        if (Double.doubleToRawLongBits(intoValue) != Double.doubleToRawLongBits(rev.value())
+                || !Arrays.equals(into, rev.gradient())) {
+            return "valueAndGradientInto differs from valueAndGradient: " + intoValue + " " + Arrays.toString(into);
+        }
         if (Double.doubleToRawLongBits(rev.value()) != Double.doubleToRawLongBits(value)) {
             return "reverse mode recorded the value " + rev.value() + ", the program computes " + value;
         }
