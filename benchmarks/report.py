@@ -35,6 +35,7 @@ METHODS = OrderedDict([
     ("primal", "primal (no derivative)"),
     ("primalAfterGradients", "primal, in a JVM that ran 3,000 gradients first"),
     ("adjointReverse", "**Adjoint reverse**"),
+    ("adjointReverseInto", "Adjoint reverse, gradient into the caller's array (`valueAndGradientInto`)"),
     ("adjointForward", "Adjoint forward"),
     ("handWritten", "hand-written gradient"),
     ("hipparchusGradient", "Hipparchus `Gradient` (forward)"),
@@ -43,12 +44,12 @@ METHODS = OrderedDict([
 ])
 COLORS = {
     "primal": "#555555", "primalAfterGradients": "#999999", "adjointReverse": "#d62728", "adjointForward": "#ff7f0e",
-    "handWritten": "#2ca02c", "hipparchusGradient": "#1f77b4", "hipparchusDS": "#9467bd",
+    "adjointReverseInto": "#e377c2", "handWritten": "#2ca02c", "hipparchusGradient": "#1f77b4", "hipparchusDS": "#9467bd",
     "finiteDifferences": "#8c564b",
 }
 SHORT = {
     "primal": "primal", "primalAfterGradients": "primal after gradients", "adjointReverse": "Adjoint reverse", "adjointForward": "Adjoint forward",
-    "handWritten": "hand-written", "hipparchusGradient": "Hipparchus Gradient",
+    "adjointReverseInto": "Adjoint reverse into", "handWritten": "hand-written", "hipparchusGradient": "Hipparchus Gradient",
     "hipparchusDS": "Hipparchus DS", "finiteDifferences": "central FD",
 }
 

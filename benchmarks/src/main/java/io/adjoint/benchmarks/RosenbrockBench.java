@@ -34,11 +34,13 @@ public class RosenbrockBench {
     public int n;
 
     double[] x;
+    double[] gradient;
     Gradient adjoint;
 
     @Setup
     public void setup() {
         x = Rosenbrock.start(n);
+        gradient = new double[n];
         adjoint = Gradients.of(Rosenbrock::extended);
     }
 
@@ -50,6 +52,12 @@ public class RosenbrockBench {
     @Benchmark
     public ValueAndGradient adjointReverse() {
         return adjoint.valueAndGradient(x);
+    }
+
+    /** The optimizer-style call: the gradient written into an array of the caller's, none allocated. */
+    @Benchmark
+    public double adjointReverseInto() {
+        return adjoint.valueAndGradientInto(x, gradient);
     }
 
     // Adjoint forward mode costs O(n) sweeps for a gradient: it is measured in the Dense benchmark.
