@@ -22,9 +22,11 @@ final class Shadows {
     private long[] spare;
     private static final int SPARE_KEPT = 1 << 20; // entries (8 MB); larger shadows are left to the GC
     /**
-     * Changes whenever the map from arrays to shadows changes (a shadow created or replaced, the recording's
-     * shadows cleared), never otherwise, and is never 0 nor reused: twin code caches an array's lookup (its shadow,
-     * or null) per read site in locals, and believes it only while this is unchanged (see Ops.arrayShadow).
+     * Changes whenever the map from arrays to shadows changes (a shadow created, the recording's shadows cleared),
+     * never otherwise, and is never 0 nor reused: twin code caches an array's lookup per element site in locals, and
+     * believes a cached null only while this is unchanged (see Ops.arrayShadow). A cached shadow needs no such check:
+     * an array's shadow, once made, is never replaced during the recording (putArray refuses to), and a twin
+     * activation belongs to one recording.
      */
     long generation = 1;
 
@@ -198,13 +200,16 @@ final class Shadows {
     }
 
     /**
-     * Installs {@code shadow} as the shadow of {@code array}, replacing any previous one. The first array of a
-     * recording is pinned rather than hashed: a fresh array (the input copy) has no identity hash yet, and
-     * installing one is a slow call into the VM.
+     * Installs {@code shadow} as the shadow of {@code array}, which has none. The first array of a recording is pinned
+     * rather than hashed: a fresh array (the input copy) has no identity hash yet, and installing one is a slow call
+     * into the VM. A shadow is never replaced: twin code keeps the shadows it found in locals without checking again.
      */
     void putArray(Object array, long[] shadow) {
+        if (array == pinned) {
+            throw replaced();
+        }
         generation++;
-        if (array == pinned || pinned == null) {
+        if (pinned == null) {
             pinned = array;
             pinnedShadow = shadow;
             return;
@@ -215,14 +220,20 @@ final class Shadows {
         Object[] keys = arrayKeys;
         int mask = keys.length - 1;
         int i = System.identityHashCode(array) & mask;
-        while (keys[i] != null && keys[i] != array) {
+        while (keys[i] != null) {
+            if (keys[i] == array) {
+                throw replaced();
+            }
             i = (i + 1) & mask;
         }
-        if (keys[i] == null) {
-            arrayCount++;
-        }
+        arrayCount++;
         keys[i] = array;
         arrayShadows[i] = shadow;
+    }
+
+    private static IllegalStateException replaced() {
+        return new IllegalStateException("internal error: the shadow of an array was about to be replaced during a "
+                + "recording (twin code keeps shadows it found; every path that gives an array a shadow checks first)");
     }
 
     private void rehashArrays() {

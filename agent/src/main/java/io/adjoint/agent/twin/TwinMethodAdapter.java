@@ -171,8 +171,9 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     /**
      * An element read or write with its site's cache: the shadow is looked up again only when the array is not the
-     * one cached or the recording's shadows changed since (an array got, lost or changed its shadow). Returns false
-     * when the site has no cache.
+     * one cached, or when the cache holds "no shadow" and the recording's shadows changed since (an array got one). A
+     * cached shadow is believed without more: an array's shadow is never replaced during a recording, and this
+     * activation runs in one recording. Returns false when the site has no cache.
      */
     private boolean cachedElement(int opcode) {
         int site = siteOrdinal++;
@@ -188,16 +189,22 @@ final class TwinMethodAdapter extends MethodVisitor {
         super.visitInsn(Opcodes.DUP);
         super.visitVarInsn(Opcodes.ALOAD, base);
         super.visitJumpInsn(Opcodes.IF_ACMPNE, miss);
+        super.visitVarInsn(Opcodes.ALOAD, base + 1);
+        super.visitInsn(Opcodes.DUP);                     // [arr s]
+        super.visitJumpInsn(Opcodes.IFNONNULL, join);
+        super.visitInsn(Opcodes.POP);                     // [arr]
         loadTape();
         super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "shadowGeneration", "(" + TAPE_DESC + ")J", false);
         super.visitVarInsn(Opcodes.LLOAD, base + 2);
         super.visitInsn(Opcodes.LCMP);
         super.visitJumpInsn(Opcodes.IFNE, miss);
-        super.visitVarInsn(Opcodes.ALOAD, base + 1);      // [arr s]
+        super.visitInsn(Opcodes.ACONST_NULL);             // [arr null]
         super.visitJumpInsn(Opcodes.GOTO, join);
         super.visitLabel(miss);                           // [arr]
         super.visitInsn(Opcodes.LCONST_0);                // emptied first: should anything below throw (a stack
-        super.visitVarInsn(Opcodes.LSTORE, base + 2);     // overflow caught by the method), no half-filled cache
+        super.visitVarInsn(Opcodes.LSTORE, base + 2);     // overflow caught by the method), no half-filled cache:
+        super.visitInsn(Opcodes.ACONST_NULL);             // the new array with the old array's shadow would be
+        super.visitVarInsn(Opcodes.ASTORE, base + 1);     // believed, a null with generation 0 never is
         super.visitInsn(Opcodes.DUP);
         super.visitVarInsn(Opcodes.ASTORE, base);
         super.visitInsn(Opcodes.DUP);
