@@ -207,6 +207,19 @@ public final class Ops {
         return t.shadows.arrayShadow(array);
     }
 
+    /**
+     * The shadow of {@code array} for a site's cache when the cache in the twin's locals missed: looked up first in the
+     * site's table in this recording's shadows, which keeps the site's last answer across calls of its method.
+     */
+    public static long[] arrayShadow(Object array, int site, Tape t) {
+        return t.shadows.arrayShadow(array, site);
+    }
+
+    /** A new site id for {@link #arrayShadow(Object, int, Tape)}; the agent takes one per shadow cache of a twin. */
+    public static int newShadowSite() {
+        return Shadows.newSite();
+    }
+
     /** DALOAD, {@code s} being the current shadow of {@code array} (or null when it has none). */
     public static long daload(double[] array, long[] s, int i, Tape t) {
         double v = array[i];

@@ -19,11 +19,24 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * still refuse an element changed behind the tape.
  */
 class ShadowCacheTest {
-    /** The inline cache of one site, as the twin's generated code keeps it in locals. */
+    /**
+     * The inline cache of one site, as the twin's generated code keeps it in locals for one activation; on a miss it
+     * asks the site's table (by its id), which carries the cache across activations (calls) of the same site.
+     */
     private static final class Site {
+        final int id;
         Object array;
         long[] shadow;
         long generation; // 0: empty
+
+        Site() {
+            this(Ops.newShadowSite());
+        }
+
+        /** A new activation of the site {@code id}. */
+        Site(int id) {
+            this.id = id;
+        }
 
         long[] shadow(Object a, Tape t) {
             if (a == array && (shadow != null || Ops.shadowGeneration(t) == generation)) {
@@ -32,7 +45,7 @@ class ShadowCacheTest {
             generation = 0;
             shadow = null;
             array = a;
-            shadow = Ops.arrayShadow(a, t);
+            shadow = Ops.arrayShadow(a, id, t);
             generation = Ops.shadowGeneration(t);
             return shadow;
         }
@@ -194,6 +207,69 @@ class ShadowCacheTest {
             assertTrue(Slot.isPassive(new Site().read(x, 0, t2)), "x has no shadow in this recording");
             Ops.seed(y, t2); // takes the spare: the previous recording's shadow array
             assertEquals(1, Slot.node(site.read(y, 1, t2)));
+        } finally {
+            t2.close();
+        }
+    }
+
+    /**
+     * The site table carries a site's last answer across calls: a null it keeps is not believed once the array got a
+     * shadow, a shadow it keeps is the array's, and a site alternating between arrays gets each one's own.
+     */
+    @Test
+    void aSiteTableAcrossCallsIsExact() {
+        for (boolean pinned : new boolean[] {true, false}) {
+            Tape t = Tape.open();
+            try {
+                if (!pinned) {
+                    Ops.seed(new double[] {9.0}, t);
+                }
+                int id = Ops.newShadowSite();
+                double[] a = {1.0, 2.0};
+                double[] b = {3.0, 4.0};
+                assertTrue(Slot.isPassive(new Site(id).read(a, 1, t)));
+                Ops.dastore(a, 1, t.input(2.0), t); // a gets a shadow after the site cached "none" for it
+                long a1 = new Site(id).read(a, 1, t);
+                assertTrue(Slot.isActive(a1), pinned ? "pinned" : "hashed");
+                assertEquals(2.0, t.valueOf(a1));
+                Ops.dastore(b, 0, t.input(3.0), t);
+                for (int call = 0; call < 3; call++) { // one site, arrays alternating between calls
+                    assertEquals(a1, new Site(id).read(a, 1, t));
+                    long b0 = new Site(id).read(b, 0, t);
+                    assertEquals(3.0, t.valueOf(b0));
+                    assertTrue(Slot.isPassive(new Site(id).read(b, 1, t)));
+                }
+                // ids past the table's bound take the plain lookup; the last one inside it works as any
+                assertSame(t.shadows.arrayShadow(a), t.shadows.arrayShadow(a, Shadows.MAX_SITES));
+                assertSame(t.shadows.arrayShadow(a), t.shadows.arrayShadow(a, Shadows.MAX_SITES - 1));
+                assertSame(t.shadows.arrayShadow(b), t.shadows.arrayShadow(b, Shadows.MAX_SITES - 1));
+            } finally {
+                t.close();
+            }
+        }
+    }
+
+    /**
+     * A recording's site tables end with it: nothing of the program is kept alive by them, and the next recording of
+     * the same tape does not see the last one's shadow of an array that has none now.
+     */
+    @Test
+    void aSiteTableEndsWithItsRecording() {
+        int id = Ops.newShadowSite();
+        double[] x = {1.0, 2.0};
+        Tape t = Tape.open();
+        try {
+            Ops.seed(x, t);
+            assertTrue(Slot.isActive(new Site(id).read(x, 0, t)));
+            assertTrue(t.shadows.sitesHeld() > 0);
+        } finally {
+            t.close();
+        }
+        assertEquals(0, t.shadows.sitesHeld(), "the closed recording's tables hold no array");
+        Tape t2 = Tape.open();
+        try {
+            assertSame(t, t2, "this thread's tape is reused");
+            assertTrue(Slot.isPassive(new Site(id).read(x, 0, t2)), "x has no shadow in this recording");
         } finally {
             t2.close();
         }
