@@ -192,9 +192,10 @@ public final class Ops {
     }
 
     // Twin code reading or writing array elements in a loop keeps, per site, the last array, its shadow (or null)
-    // and the shadow generation in locals, and looks the shadow up again only when the array or the generation
-    // changed: one comparison per element instead of an identity hash and a probe. The generation changes
-    // whenever any array gets or loses a shadow, so a cached null or a cached shadow is never stale.
+    // and the shadow generation in locals, and looks the shadow up again only when the array changed, or when it
+    // cached a null and the generation moved: one comparison per element instead of an identity hash and a probe.
+    // The generation changes whenever any array gets a shadow (or the recording's shadows are dropped), so a cached
+    // null is never stale; a cached shadow cannot be, since an array's shadow is never replaced in a recording.
 
     /** The generation of this recording's array shadows (see {@code Shadows.generation}); never 0. */
     public static long shadowGeneration(Tape t) {
@@ -204,6 +205,19 @@ public final class Ops {
     /** The shadow of {@code array} (null: nothing active was stored in it), for a site's cache. */
     public static long[] arrayShadow(Object array, Tape t) {
         return t.shadows.arrayShadow(array);
+    }
+
+    /**
+     * The shadow of {@code array} for a site's cache when the cache in the twin's locals missed: looked up first in the
+     * site's table in this recording's shadows, which keeps the site's last answer across calls of its method.
+     */
+    public static long[] arrayShadow(Object array, int site, Tape t) {
+        return t.shadows.arrayShadow(array, site);
+    }
+
+    /** A new site id for {@link #arrayShadow(Object, int, Tape)}; the agent takes one per shadow cache of a twin. */
+    public static int newShadowSite() {
+        return Shadows.newSite();
     }
 
     /** DALOAD, {@code s} being the current shadow of {@code array} (or null when it has none). */

@@ -22,11 +22,32 @@ final class Shadows {
     private long[] spare;
     private static final int SPARE_KEPT = 1 << 20; // entries (8 MB); larger shadows are left to the GC
     /**
-     * Changes whenever the map from arrays to shadows changes (a shadow created or replaced, the recording's
-     * shadows cleared), never otherwise, and is never 0 nor reused: twin code caches an array's lookup (its shadow,
-     * or null) per read site in locals, and believes it only while this is unchanged (see Ops.arrayShadow).
+     * Changes whenever the map from arrays to shadows changes (a shadow created, the recording's shadows cleared),
+     * never otherwise, and is never 0 nor reused: twin code caches an array's lookup per element site in locals, and
+     * believes a cached null only while this is unchanged (see Ops.arrayShadow). A cached shadow needs no such check:
+     * an array's shadow, once made, is never replaced during the recording (putArray refuses to), and a twin
+     * activation belongs to one recording.
      */
     long generation = 1;
+
+    /*
+     * Site tables: per shadow cache of twin code (an id given when the twin is generated, see newSite), the array the
+     * site last looked up in this recording, its shadow (or null) and the generation then. Twin code keeps a cache in
+     * its locals for the elements of one activation; this carries it across calls, so that a short loop in a method
+     * called thousands of times (GMM's subtract at d = 2) finds its arrays' shadows without hashing them again. Exact
+     * for the same reasons as the caches in locals: a shadow is believed as it is (never replaced during a recording),
+     * a null only while the generation is unchanged. Written only on a miss; every entry is dropped when the recording
+     * ends, so the table never keeps the program's arrays alive nor shows one recording's shadows to the next.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger SITES = new java.util.concurrent.atomic.AtomicInteger();
+    /** Sites with an id at or above this keep the plain lookup: a table never grows past 2^14 entries (256 kB). */
+    static final int MAX_SITES = 1 << 14;
+    private Object[] siteArrays = new Object[0];
+    private long[][] siteShadows = new long[0][];
+    private long[] siteGenerations = new long[0];
+    // the sites written in this recording (each once), so that clear() empties only those
+    private int[] sitesUsed = new int[16];
+    private int sitesUsedCount;
 
     // (object, field id) -> active slot; static fields use STATICS as the object.
     static final Object STATICS = new Object();
@@ -115,6 +136,11 @@ final class Shadows {
         }
         pinned = null;
         pinnedShadow = null;
+        for (int i = 0; i < sitesUsedCount; i++) {
+            siteArrays[sitesUsed[i]] = null;
+            siteShadows[sitesUsed[i]] = null;
+        }
+        sitesUsedCount = 0;
         if (fieldCount > 0) {
             Arrays.fill(fieldObjects, null);
             fieldCount = 0;
@@ -147,6 +173,63 @@ final class Shadows {
             return arrayShadows[i];
         }
         return k == null ? null : probe(array, i);
+    }
+
+    /**
+     * A new site id for {@link #arrayShadow(Object, int)}, taken once per cache when its twin is generated; past
+     * {@link #MAX_SITES} every site gets MAX_SITES, which always takes the plain lookup.
+     */
+    static int newSite() {
+        int id = SITES.getAndIncrement();
+        return id >= 0 && id < MAX_SITES ? id : MAX_SITES;
+    }
+
+    /**
+     * {@link #arrayShadow(Object)} through the table of {@code site} (an id from {@link #newSite}): when the site
+     * looked up the same array before in this recording, its answer then is still right if it was a shadow, and if it
+     * was null while no array got a shadow since (the generation).
+     */
+    long[] arrayShadow(Object array, int site) {
+        Object[] arrays = siteArrays;
+        if (site < arrays.length && arrays[site] == array) {
+            long[] s = siteShadows[site];
+            if (s != null || siteGenerations[site] == generation) {
+                return s;
+            }
+        }
+        return siteMiss(array, site);
+    }
+
+    private long[] siteMiss(Object array, int site) {
+        long[] s = arrayShadow(array);
+        if (site >= siteArrays.length) {
+            if (site >= MAX_SITES) {
+                return s;
+            }
+            int n = Math.min(MAX_SITES, Math.max(64, Integer.highestOneBit(site) * 2));
+            siteArrays = Arrays.copyOf(siteArrays, n);
+            siteShadows = Arrays.copyOf(siteShadows, n);
+            siteGenerations = Arrays.copyOf(siteGenerations, n);
+        }
+        if (siteArrays[site] == null) {
+            if (sitesUsedCount == sitesUsed.length) {
+                sitesUsed = Arrays.copyOf(sitesUsed, sitesUsedCount * 2);
+            }
+            sitesUsed[sitesUsedCount++] = site;
+        }
+        siteArrays[site] = array;
+        siteShadows[site] = s;
+        siteGenerations[site] = generation;
+        return s;
+    }
+
+    /** How many sites hold an array now (for tests: none once the recording ended). */
+    int sitesHeld() {
+        int n = 0;
+        for (Object a : siteArrays) {
+            n += a != null ? 1 : 0;
+        }
+        return n;
     }
 
     /** The rest of a probe whose first place {@code i} held another array (kept out of the inlined path). */
@@ -198,13 +281,16 @@ final class Shadows {
     }
 
     /**
-     * Installs {@code shadow} as the shadow of {@code array}, replacing any previous one. The first array of a
-     * recording is pinned rather than hashed: a fresh array (the input copy) has no identity hash yet, and
-     * installing one is a slow call into the VM.
+     * Installs {@code shadow} as the shadow of {@code array}, which has none. The first array of a recording is pinned
+     * rather than hashed: a fresh array (the input copy) has no identity hash yet, and installing one is a slow call
+     * into the VM. A shadow is never replaced: twin code keeps the shadows it found in locals without checking again.
      */
     void putArray(Object array, long[] shadow) {
+        if (array == pinned) {
+            throw replaced();
+        }
         generation++;
-        if (array == pinned || pinned == null) {
+        if (pinned == null) {
             pinned = array;
             pinnedShadow = shadow;
             return;
@@ -215,14 +301,20 @@ final class Shadows {
         Object[] keys = arrayKeys;
         int mask = keys.length - 1;
         int i = System.identityHashCode(array) & mask;
-        while (keys[i] != null && keys[i] != array) {
+        while (keys[i] != null) {
+            if (keys[i] == array) {
+                throw replaced();
+            }
             i = (i + 1) & mask;
         }
-        if (keys[i] == null) {
-            arrayCount++;
-        }
+        arrayCount++;
         keys[i] = array;
         arrayShadows[i] = shadow;
+    }
+
+    private static IllegalStateException replaced() {
+        return new IllegalStateException("internal error: the shadow of an array was about to be replaced during a "
+                + "recording (twin code keeps shadows it found; every path that gives an array a shadow checks first)");
     }
 
     private void rehashArrays() {

@@ -13,23 +13,39 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Twin code keeps, per array element site in a loop, the last array, its shadow (or null) and the shadow generation
- * in locals ({@code TwinMethodAdapter}); {@link Site} does the same in Java. The cache must never be believed once
- * the array got a shadow, lost it (a new recording) or had it replaced, and the freshness check must still refuse
- * an element changed behind the tape.
+ * in locals ({@code TwinMethodAdapter}); {@link Site} does the same in Java. A cached null must never be believed once
+ * the array got a shadow; a cached shadow is believed without a check, which is right only because an array's shadow
+ * is never replaced during a recording (and twin locals never outlive their recording). The freshness check must
+ * still refuse an element changed behind the tape.
  */
 class ShadowCacheTest {
-    /** The inline cache of one site, as the twin's generated code keeps it in locals. */
+    /**
+     * The inline cache of one site, as the twin's generated code keeps it in locals for one activation; on a miss it
+     * asks the site's table (by its id), which carries the cache across activations (calls) of the same site.
+     */
     private static final class Site {
+        final int id;
         Object array;
         long[] shadow;
         long generation; // 0: empty
 
+        Site() {
+            this(Ops.newShadowSite());
+        }
+
+        /** A new activation of the site {@code id}. */
+        Site(int id) {
+            this.id = id;
+        }
+
         long[] shadow(Object a, Tape t) {
-            if (a == array && Ops.shadowGeneration(t) == generation) {
+            if (a == array && (shadow != null || Ops.shadowGeneration(t) == generation)) {
                 return shadow;
             }
+            generation = 0;
+            shadow = null;
             array = a;
-            shadow = Ops.arrayShadow(a, t);
+            shadow = Ops.arrayShadow(a, id, t);
             generation = Ops.shadowGeneration(t);
             return shadow;
         }
@@ -134,9 +150,12 @@ class ShadowCacheTest {
         }
     }
 
-    /** A shadow replaced in the map (Shadows.putArray of an array that has one): the site takes the new one. */
+    /**
+     * A cached shadow is believed without looking at the generation, so an array that has a shadow must keep it for
+     * the whole recording: installing another one is refused (pinned or hashed), and the site keeps reading the first.
+     */
     @Test
-    void aCachedShadowIsNotBelievedOnceReplaced() {
+    void aShadowIsNeverReplaced() {
         for (boolean pinned : new boolean[] {true, false}) {
             Tape t = Tape.open();
             try {
@@ -146,13 +165,19 @@ class ShadowCacheTest {
                 double[] a = {1.0, 2.0};
                 Ops.dastore(a, 0, t.input(1.0), t);
                 Site site = new Site();
-                assertTrue(Slot.isActive(site.read(a, 0, t)));
+                long first = site.read(a, 0, t);
+                assertTrue(Slot.isActive(first));
                 long[] replacement = new long[2];
                 replacement[1] = t.input(2.0);
-                t.shadows.putArray(a, replacement);
-                assertTrue(Slot.isPassive(site.read(a, 0, t)), pinned ? "pinned" : "hashed");
-                assertTrue(Slot.isActive(site.read(a, 1, t)), pinned ? "pinned" : "hashed");
-                assertSame(replacement, site.shadow);
+                assertThrows(IllegalStateException.class, () -> t.shadows.putArray(a, replacement),
+                        pinned ? "pinned" : "hashed");
+                assertSame(site.shadow, t.shadows.arrayShadow(a), pinned ? "pinned" : "hashed");
+                assertEquals(first, site.read(a, 0, t));
+                assertTrue(Slot.isPassive(site.read(a, 1, t)));
+                // the ways twin code gives arrays shadows make new arrays or fill an empty place
+                double[] b = (double[]) Ops.cloneArray(a, t);
+                assertEquals(first, new Site().read(b, 0, t));
+                assertSame(site.shadow, t.shadows.arrayShadow(a));
             } finally {
                 t.close();
             }
@@ -160,28 +185,91 @@ class ShadowCacheTest {
     }
 
     /**
-     * The next recording of the same tape starts with no shadows: a cache filled in the previous one, even with a
-     * reused input shadow (the spare), is not believed.
+     * The next recording of the same tape starts with no shadows (twin locals never outlive their recording, so only a
+     * cached null could be seen again): a null cached in the previous recording is not believed once the array gets a
+     * shadow, even the previous recording's reused input shadow (the spare).
      */
     @Test
-    void aCacheOfTheLastRecordingIsNotBelieved() {
+    void aCachedNullOfTheLastRecordingIsNotBelieved() {
         Tape t = Tape.open();
         double[] x = {1.0, 2.0};
+        double[] y = {3.0, 4.0};
         Site site = new Site();
         try {
             Ops.seed(x, t);
-            assertTrue(Slot.isActive(site.read(x, 0, t)));
+            assertTrue(Slot.isPassive(site.read(y, 0, t)));
         } finally {
             t.close();
         }
         Tape t2 = Tape.open();
         try {
             assertSame(t, t2, "this thread's tape is reused: the case where the generation matters");
-            assertTrue(Slot.isPassive(site.read(x, 0, t2)), "x has no shadow in this recording");
-            double[] y = {3.0, 4.0};
-            assertTrue(Slot.isPassive(site.read(y, 0, t2)));
+            assertTrue(Slot.isPassive(new Site().read(x, 0, t2)), "x has no shadow in this recording");
             Ops.seed(y, t2); // takes the spare: the previous recording's shadow array
             assertEquals(1, Slot.node(site.read(y, 1, t2)));
+        } finally {
+            t2.close();
+        }
+    }
+
+    /**
+     * The site table carries a site's last answer across calls: a null it keeps is not believed once the array got a
+     * shadow, a shadow it keeps is the array's, and a site alternating between arrays gets each one's own.
+     */
+    @Test
+    void aSiteTableAcrossCallsIsExact() {
+        for (boolean pinned : new boolean[] {true, false}) {
+            Tape t = Tape.open();
+            try {
+                if (!pinned) {
+                    Ops.seed(new double[] {9.0}, t);
+                }
+                int id = Ops.newShadowSite();
+                double[] a = {1.0, 2.0};
+                double[] b = {3.0, 4.0};
+                assertTrue(Slot.isPassive(new Site(id).read(a, 1, t)));
+                Ops.dastore(a, 1, t.input(2.0), t); // a gets a shadow after the site cached "none" for it
+                long a1 = new Site(id).read(a, 1, t);
+                assertTrue(Slot.isActive(a1), pinned ? "pinned" : "hashed");
+                assertEquals(2.0, t.valueOf(a1));
+                Ops.dastore(b, 0, t.input(3.0), t);
+                for (int call = 0; call < 3; call++) { // one site, arrays alternating between calls
+                    assertEquals(a1, new Site(id).read(a, 1, t));
+                    long b0 = new Site(id).read(b, 0, t);
+                    assertEquals(3.0, t.valueOf(b0));
+                    assertTrue(Slot.isPassive(new Site(id).read(b, 1, t)));
+                }
+                // ids past the table's bound take the plain lookup; the last one inside it works as any
+                assertSame(t.shadows.arrayShadow(a), t.shadows.arrayShadow(a, Shadows.MAX_SITES));
+                assertSame(t.shadows.arrayShadow(a), t.shadows.arrayShadow(a, Shadows.MAX_SITES - 1));
+                assertSame(t.shadows.arrayShadow(b), t.shadows.arrayShadow(b, Shadows.MAX_SITES - 1));
+            } finally {
+                t.close();
+            }
+        }
+    }
+
+    /**
+     * A recording's site tables end with it: nothing of the program is kept alive by them, and the next recording of
+     * the same tape does not see the last one's shadow of an array that has none now.
+     */
+    @Test
+    void aSiteTableEndsWithItsRecording() {
+        int id = Ops.newShadowSite();
+        double[] x = {1.0, 2.0};
+        Tape t = Tape.open();
+        try {
+            Ops.seed(x, t);
+            assertTrue(Slot.isActive(new Site(id).read(x, 0, t)));
+            assertTrue(t.shadows.sitesHeld() > 0);
+        } finally {
+            t.close();
+        }
+        assertEquals(0, t.shadows.sitesHeld(), "the closed recording's tables hold no array");
+        Tape t2 = Tape.open();
+        try {
+            assertSame(t, t2, "this thread's tape is reused");
+            assertTrue(Slot.isPassive(new Site(id).read(x, 0, t2)), "x has no shadow in this recording");
         } finally {
             t2.close();
         }

@@ -27,7 +27,7 @@ import java.util.Map;
  * call, where a cache of its own would only cost a miss. Sites whose array comes straight from the same local
  * variable share a cache (any grouping is correct, the cache compares the array itself): a loop writing
  * {@code out[j]} warms the cache of the next loop reading it, which matters when loops are short. Each cached site adds
- * about 50 bytes of bytecode, each cache four locals, so large methods (whose twin could grow past the JIT's 8000-byte
+ * about 60 bytes of bytecode, each cache four locals, so large methods (whose twin could grow past the JIT's 8000-byte
  * limit for compiling a method at all) get none, and at most {@link #MAX_SITES} sites and {@link #MAX_CACHES} caches
  * are made, sites in loops first.
  */
@@ -37,7 +37,7 @@ final class ShadowCaches {
 
     /** Caches per method at most. */
     static final int MAX_CACHES = 32;
-    /** Cached sites per method at most (each about 50 bytes of bytecode). */
+    /** Cached sites per method at most (each about 60 bytes of bytecode). */
     static final int MAX_SITES = 48;
     /** Methods with more instructions than this get no caches. */
     static final int MAX_INSNS = 1000;

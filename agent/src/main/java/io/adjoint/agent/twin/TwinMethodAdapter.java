@@ -139,7 +139,9 @@ final class TwinMethodAdapter extends MethodVisitor {
         }
         if (caches > 0) { // every cache starts empty: no array, generation 0 (never a real one)
             cacheVars = new int[caches];
+            cacheSites = new int[caches];
             for (int c = 0; c < caches; c++) {
+                cacheSites[c] = io.adjoint.internal.Ops.newShadowSite();
                 int base = nextLocal;
                 nextLocal += 4;
                 cacheVars[c] = base;
@@ -162,6 +164,8 @@ final class TwinMethodAdapter extends MethodVisitor {
     private int[] cacheOf = new int[0];
     /** Per cache, its first local: the array (+0), its shadow or null (+1), the generation (+2, a long). */
     private int[] cacheVars;
+    /** Per cache, its site id: on a miss the shadow is looked up in the site's table (Shadows.arrayShadow(a, site)). */
+    private int[] cacheSites;
     private int indexVar, valueVar;
     private int siteOrdinal;
 
@@ -171,7 +175,10 @@ final class TwinMethodAdapter extends MethodVisitor {
 
     /**
      * An element read or write with its site's cache: the shadow is looked up again only when the array is not the
-     * one cached or the recording's shadows changed since (an array got, lost or changed its shadow). Returns false
+     * one cached, or when the cache holds "no shadow" and the recording's shadows changed since (an array got one). A
+     * cached shadow is believed without more: an array's shadow is never replaced during a recording, and this
+     * activation runs in one recording. A miss asks the cache's table in the recording's shadows first, which keeps
+     * its last answer across calls (a short loop's first element in a method called again and again). Returns false
      * when the site has no cache.
      */
     private boolean cachedElement(int opcode) {
@@ -188,21 +195,28 @@ final class TwinMethodAdapter extends MethodVisitor {
         super.visitInsn(Opcodes.DUP);
         super.visitVarInsn(Opcodes.ALOAD, base);
         super.visitJumpInsn(Opcodes.IF_ACMPNE, miss);
+        super.visitVarInsn(Opcodes.ALOAD, base + 1);
+        super.visitInsn(Opcodes.DUP);                     // [arr s]
+        super.visitJumpInsn(Opcodes.IFNONNULL, join);
+        super.visitInsn(Opcodes.POP);                     // [arr]
         loadTape();
         super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "shadowGeneration", "(" + TAPE_DESC + ")J", false);
         super.visitVarInsn(Opcodes.LLOAD, base + 2);
         super.visitInsn(Opcodes.LCMP);
         super.visitJumpInsn(Opcodes.IFNE, miss);
-        super.visitVarInsn(Opcodes.ALOAD, base + 1);      // [arr s]
+        super.visitInsn(Opcodes.ACONST_NULL);             // [arr null]
         super.visitJumpInsn(Opcodes.GOTO, join);
         super.visitLabel(miss);                           // [arr]
         super.visitInsn(Opcodes.LCONST_0);                // emptied first: should anything below throw (a stack
-        super.visitVarInsn(Opcodes.LSTORE, base + 2);     // overflow caught by the method), no half-filled cache
+        super.visitVarInsn(Opcodes.LSTORE, base + 2);     // overflow caught by the method), no half-filled cache:
+        super.visitInsn(Opcodes.ACONST_NULL);             // the new array with the old array's shadow would be
+        super.visitVarInsn(Opcodes.ASTORE, base + 1);     // believed, a null with generation 0 never is
         super.visitInsn(Opcodes.DUP);
         super.visitVarInsn(Opcodes.ASTORE, base);
         super.visitInsn(Opcodes.DUP);
+        super.visitLdcInsn(cacheSites[cacheOf[site]]);
         loadTape();
-        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "arrayShadow", "(Ljava/lang/Object;" + TAPE_DESC + ")[J", false);
+        super.visitMethodInsn(Opcodes.INVOKESTATIC, OPS, "arrayShadow", "(Ljava/lang/Object;I" + TAPE_DESC + ")[J", false);
         super.visitInsn(Opcodes.DUP);
         super.visitVarInsn(Opcodes.ASTORE, base + 1);     // [arr s]
         loadTape();

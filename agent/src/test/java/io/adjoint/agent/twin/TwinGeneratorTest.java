@@ -173,7 +173,7 @@ class TwinGeneratorTest {
 
     /**
      * A loop of 60 element reads of one array: the first ShadowCaches.MAX_SITES get the (one, shared) cache, the
-     * rest keep the plain lookup, so that a twin cannot grow by more than about 50 bytes a site times that.
+     * rest keep the plain lookup, so that a twin cannot grow by more than about 60 bytes a site times that.
      */
     @Test
     void cachedSitesAreBounded() throws Throwable {

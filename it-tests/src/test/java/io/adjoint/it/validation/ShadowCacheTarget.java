@@ -159,4 +159,40 @@ final class ShadowCacheTarget {
         }
         return s;
     }
+
+    /** a[0] + a[1] by a loop: a site whose cache starts empty at each call and asks its table across calls. */
+    static double sumTwo(double[] a) {
+        double s = 0;
+        for (int i = 0; i < 2; i++) {
+            s += a[i];
+        }
+        return s;
+    }
+
+    /**
+     * sumTwo's site remembers data without a shadow from the first call; the store after it gives data one, which the
+     * next calls must see. x is read by the same site between those calls (arrays alternating at one site).
+     * f = 3 + 2 (1 + x0 x1) + 3 (x0 + x1) for k = 0, 1, 2.
+     */
+    static double acrossCalls(double[] x) {
+        double[] data = {1.0, 2.0};
+        double total = 0;
+        for (int k = 0; k < 3; k++) {
+            total += sumTwo(data);
+            data[1] = x[0] * x[1];
+            total += sumTwo(x);
+        }
+        return total;
+    }
+
+    /** Like acrossCalls, but data is the only array the site sees: its table entry is reused as it is. */
+    static double acrossCallsOneArray(double[] x) {
+        double[] data = {1.0, 2.0};
+        double total = 0;
+        for (int k = 0; k < 3; k++) {
+            total += sumTwo(data);
+            data[0] = x[0] * x[1];
+        }
+        return total;
+    }
 }

@@ -81,4 +81,14 @@ class ShadowCacheTest {
         }
         V.gradient("nested", ShadowCacheTarget::nestedRecordingInTheLoop, X.clone(), g, ANALYTIC);
     }
+
+    /** A short loop in a method called again and again: its sites' caches carried across calls by the site tables. */
+    @Test
+    void aShortLoopCalledAgainAndAgain() {
+        double[] x = {0.7, -1.3};
+        V.gradient("across calls", ShadowCacheTarget::acrossCalls, x.clone(),
+                new double[] {2 * x[1] + 3, 2 * x[0] + 3}, ANALYTIC);
+        V.gradient("across calls, one array", ShadowCacheTarget::acrossCallsOneArray, x.clone(),
+                new double[] {2 * x[1], 2 * x[0]}, ANALYTIC);
+    }
 }
