@@ -320,6 +320,44 @@ public final class Tape {
         openArgs = args;
     }
 
+    /**
+     * Starts the node of {@code acc + e} (or {@code acc - e}), where the partial of the sum with respect to the
+     * accumulator {@code acc} is exactly 1 and {@code e} has up to {@code k} further arguments: a loop-carried sum
+     * ({@code s += w[i] * x[i]}, Rosenbrock's {@code f += ...}). When {@code acc} is the last node on the tape and
+     * {@code owned} says that nobody but the accumulator holds it, that node is <em>reopened</em>: the new arguments
+     * are appended to it and {@link #end} gives it the new sum as its value. One node for the whole loop (up to
+     * {@link #MAX_ARITY} arguments), instead of one per iteration each with the previous sum as an argument: less tape,
+     * and no dependent chain through the sums in the reverse sweep. Otherwise a new node with {@code acc} as its
+     * first argument (partial 1), as {@link #begin} and {@link #arg} would make.
+     *
+     * <p>{@code owned} comes from the twin: the node the site's accumulator local got from its last accumulation
+     * ({@link #owner}), or -1 once anything else may have read that local (a copy of the old sum, an argument of
+     * another node: the old value would silently change meaning). The old value itself is read before this call
+     * (the generated code computes the new sum first), and nothing else can see it. Never while second derivatives
+     * are recorded: curvature records name nodes by index and arity.
+     */
+    public void beginAccumulate(int k, long acc, int owned) {
+        int last = nodes - 1;
+        if (owned == last && Slot.isActive(acc) && Slot.node(acc) == owned && !secondOrder) {
+            int a = arity[last];
+            if (a > 0 && a + k <= MAX_ARITY) { // an input (no arguments) is never reopened
+                if (args + k > argNode.length) {
+                    ensureArgs(k);
+                }
+                nodes = last;
+                openArgs = args - a; // the node's arguments are the last ones on the tape
+                return;
+            }
+        }
+        begin(k + 1);
+        arg(acc, 1.0);
+    }
+
+    /** What twin code keeps of an accumulation's result {@code slot} for {@link #beginAccumulate}: its node, or -1. */
+    public static int owner(long slot) {
+        return Slot.isActive(slot) ? Slot.node(slot) : -1;
+    }
+
     /** Adds an argument to the node begun; passive operands are skipped. */
     public void arg(long slot, double partial) {
         if (Slot.isActive(slot)) {
