@@ -428,13 +428,13 @@ final class Preaccumulation {
             distinct.add(l);
         }
         boolean merged = distinct.size() + consts.size() < leaves.size();
-        if (ops.size() < 2 && !merged) {
-            return; // a single operation gains nothing
+        Leaf acc = accumulator(root, ops, leaves, consts);
+        if (ops.size() < 2 && !merged && acc == null) {
+            return; // a single operation gains nothing, unless it extends a sum (s += x[i])
         }
         if (distinct.size() > MAX_LEAVES || ops.size() > MAX_OPS) {
             return; // very wide trees stay as they are
         }
-        Leaf acc = accumulator(root, ops, leaves, consts);
         // the plan is final: rewrite
         for (Map.Entry<Leaf, Const> e : consts.entrySet()) {
             e.getKey().parent.children[e.getKey().operand] = e.getValue();

@@ -106,7 +106,7 @@ class TwinGeneratorTest {
         TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
         ClassNode generated = new ClassNode();
         new ClassReader(companion.bytes()).accept(generated, 0);
-        for (String twin : new String[] {"dot", "rosenbrock", "subtracted", "onTheRight", "copiedMidLoop"}) {
+        for (String twin : new String[] {"dot", "rosenbrock", "subtracted", "onTheRight", "copiedMidLoop", "plainSum"}) {
             MethodNode pre = generatedMethodCalled(generated, twin, 0);
             assertTrue(pre.desc.contains("I"), twin + ": " + pre.desc);
             assertEquals(java.util.List.of("beginAccumulate", "end"), tapeCalls(pre), twin);

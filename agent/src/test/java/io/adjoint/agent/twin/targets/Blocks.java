@@ -67,6 +67,15 @@ public class Blocks {
         return s;
     }
 
+    /** s += x[i]: a single operation, generated only because it extends a sum. */
+    public static double plainSum(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+        }
+        return s;
+    }
+
     /** s - term: an accumulation too. */
     public static double subtracted(double[] x) {
         double s = 0;
