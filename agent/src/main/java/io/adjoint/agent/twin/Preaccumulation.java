@@ -59,6 +59,11 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
  * does), and records <b>one</b> node with the active leaves as arguments ({@code Tape.begin/arg/end}). While a
  * Hessian is recorded, {@code pre$N} replays the operations one by one through {@code Ops} (which record second
  * derivatives).
+ *
+ * <p><b>Loop-carried sums.</b> A root stored straight back into a local that is one of its leaves, whose partial is
+ * exactly 1 ({@code s += w[i] * x[i]}), calls {@code Tape.beginAccumulate} instead of {@code begin}: the node holding the
+ * sum is extended while the twin owns it (an int local per accumulator: the node its last accumulation made, -1 at
+ * method entry and after any other read of the accumulator), one node per loop instead of one per iteration.
  */
 final class Preaccumulation {
     /** Marker owner for the root call left in the instruction list for {@link TwinMethodAdapter}. */
