@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * {@link Tape#beginAccumulate}: a loop-carried sum extends the node of its accumulator instead of making a node per
+ * {@link Tape#endAccumulate}: a loop-carried sum extends the node of its accumulator instead of making a node per
  * iteration, only when that is exact: the accumulator is the last node, the caller owns it, it is active and not an
  * input, the node stays within {@link Tape#MAX_ARITY} arguments, and no second derivatives are recorded. Each case
  * checks the tape's shape (how many nodes, which arities) and the gradient against the hand-derived one, in the
@@ -18,9 +18,9 @@ class AccumulateTest {
     /** What the twin of {@code s += x[i] * x[i]} does for one iteration: returns the new sum's slot. */
     private static long accumulate(Tape t, long s, int owned, long x) {
         double v = t.primal(s) + t.primal(x) * t.primal(x);
-        t.beginAccumulate(1, s, owned);
+        t.begin(2);
         t.arg(x, 2 * t.primal(x));
-        return t.end(v);
+        return t.endAccumulate(v, s, owned);
     }
 
     private static long[] inputs(Tape t, double[] x) {
@@ -176,11 +176,11 @@ class AccumulateTest {
                         term += xs[i + j] * xs[i + j];
                     }
                     v = v + term;
-                    t.beginAccumulate(perIteration, s, owned);
+                    t.begin(perIteration + 1);
                     for (int j = 0; j < perIteration; j++) {
                         t.arg(x[i + j], 2 * xs[i + j]);
                     }
-                    s = t.end(v);
+                    s = t.endAccumulate(v, s, owned);
                     owned = Tape.owner(s);
                 }
                 int max = 0;
@@ -188,7 +188,7 @@ class AccumulateTest {
                     max = Math.max(max, t.arity[i]);
                 }
                 assertEquals(Tape.MAX_ARITY, max, perIteration + " per iteration: nodes are filled up to the cap");
-                // 300 arguments at 127 per node, each new node's first argument the previous sum: 3 nodes
+                // 300 arguments at 127 per node, each new node with the previous sum as an argument: 3 nodes
                 assertEquals(xs.length + 3, t.size(), perIteration + " per iteration");
                 gradientsAre(twice(xs), t, s, x, perIteration + " per iteration, past the cap");
             } finally {
@@ -233,6 +233,54 @@ class AccumulateTest {
             g[0] = 2 * X[0];
             g[X.length - 1] = 1;
             gradientsAre(g, t, s, x, "input accumulator");
+        } finally {
+            t.close();
+        }
+    }
+
+    @Test
+    void onlyTheNodeOfTheLastAccumulationIsExtended() {
+        Tape t = Tape.open();
+        try {
+            long[] x = inputs(t, X);
+            long s = accumulate(t, Slot.passive(0.0), -1, x[0]);
+            long p = Ops.mul(x[1], x[2], t); // the last node now, but no accumulation made it
+            long r = accumulate(t, p, Tape.owner(p), x[3]); // r = x1 x2 + x3^2
+            assertEquals(X.length + 3, t.size(), "x1 * x2 is not extended");
+            assertEquals(2, t.arity[X.length + 1], "x1 * x2 keeps its arguments");
+            double[] g = new double[X.length];
+            g[1] = X[2];
+            g[2] = X[1];
+            g[3] = 2 * X[3];
+            gradientsAre(g, t, r, x, "not the last accumulation's node");
+            g = new double[X.length];
+            g[0] = 2 * X[0];
+            gradientsAre(g, t, s, x, "the first sum");
+        } finally {
+            t.close();
+        }
+    }
+
+    @Test
+    void aNewRecordingForgetsTheLastAccumulation() {
+        Tape t = Tape.open();
+        try {
+            long[] x = inputs(t, X);
+            accumulate(t, Slot.passive(0.0), -1, x[0]); // node X.length, arity 1
+        } finally {
+            t.close();
+        }
+        t = Tape.open();
+        try {
+            long[] x = inputs(t, X);
+            long p = Ops.mul(x[1], x[2], t); // node X.length again, arity 2
+            long r = accumulate(t, p, Tape.owner(p), x[3]);
+            assertEquals(X.length + 2, t.size(), "a node of its own");
+            double[] g = new double[X.length];
+            g[1] = X[2];
+            g[2] = X[1];
+            g[3] = 2 * X[3];
+            gradientsAre(g, t, r, x, "after another recording");
         } finally {
             t.close();
         }

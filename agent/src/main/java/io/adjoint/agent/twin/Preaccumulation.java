@@ -61,7 +61,7 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
  * derivatives).
  *
  * <p><b>Loop-carried sums.</b> A root stored straight back into a local that is one of its leaves, whose partial is
- * exactly 1 ({@code s += w[i] * x[i]}), calls {@code Tape.beginAccumulate} instead of {@code begin}: the node holding the
+ * exactly 1 ({@code s += w[i] * x[i]}), ends its node with {@code Tape.endAccumulate}: the node holding the
  * sum is extended while the twin owns it (an int local per accumulator: the node its last accumulation made, -1 at
  * method entry and after any other read of the accumulator), one node per loop instead of one per iteration.
  */
@@ -145,7 +145,7 @@ final class Preaccumulation {
     private Frame<SourceValue>[] frames;
     private Map<AbstractInsnNode, Integer> index;
     private Set<LabelNode> targets;
-    /** Accumulator local -> the int local holding the node its last accumulation made, or -1 (Tape.beginAccumulate). */
+    /** Accumulator local -> the int local holding the node its last accumulation made, or -1 (Tape.endAccumulate). */
     private Map<Integer, Integer> ownedLocal;
     /** The accumulators' reloads at their roots: the only reads of those locals that keep the node owned. */
     private Set<AbstractInsnNode> accumulatorLoads;
@@ -870,19 +870,12 @@ final class Preaccumulation {
             }
         }
         // record: t.begin(k); t.arg(leaf_i, adj_i)...; return t.end(value)
-        // a loop-carried sum whose accumulator's partial is exactly 1 (as planned): t.beginAccumulate(k - 1, acc,
-        // owned) extends the accumulator's node when it may, else starts one with the accumulator as an argument
+        // a loop-carried sum whose accumulator's partial is exactly 1 (as planned): its argument is left out, and
+        // t.endAccumulate(value, acc, owned) merges the node into the accumulator's when it may, else adds it
         boolean accumulates = acc >= 0 && adj.ofLeaf(acc) instanceof Double one && one == 1.0;
         mv.visitVarInsn(Opcodes.ALOAD, tape);
-        if (accumulates) {
-            pushInt(mv, k - 1);
-            mv.visitVarInsn(Opcodes.LLOAD, 2 * acc);
-            mv.visitVarInsn(Opcodes.ILOAD, owned);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "beginAccumulate", "(IJI)V", false);
-        } else {
-            pushInt(mv, k);
-            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "begin", "(I)V", false);
-        }
+        pushInt(mv, k);
+        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "begin", "(I)V", false);
         for (int i = 0; i < k; i++) {
             if (accumulates && i == acc) {
                 continue;
@@ -894,7 +887,13 @@ final class Preaccumulation {
         }
         mv.visitVarInsn(Opcodes.ALOAD, tape);
         mv.visitVarInsn(Opcodes.DLOAD, rootValue);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "end", "(D)J", false);
+        if (accumulates) {
+            mv.visitVarInsn(Opcodes.LLOAD, 2 * acc);
+            mv.visitVarInsn(Opcodes.ILOAD, owned);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "endAccumulate", "(DJI)J", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "end", "(D)J", false);
+        }
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();

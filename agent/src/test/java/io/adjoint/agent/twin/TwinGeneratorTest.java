@@ -97,7 +97,7 @@ class TwinGeneratorTest {
 
     /**
      * Loop-carried sums (acc = acc + term, acc - term, term + acc, the accumulator's partial exactly 1): the generated
-     * method takes the accumulator's owned node and records through Tape.beginAccumulate instead of begin, and every
+     * method takes the accumulator's owned node and ends its node with Tape.endAccumulate instead of end, and every
      * other read of the accumulator local gives the node up (iconst_m1; istore owned). Not when the accumulator's
      * partial is anything else. Derivatives: it-tests' AccumulationTest.
      */
@@ -109,7 +109,7 @@ class TwinGeneratorTest {
         for (String twin : new String[] {"dot", "rosenbrock", "subtracted", "onTheRight", "copiedMidLoop", "plainSum"}) {
             MethodNode pre = generatedMethodCalled(generated, twin, 0);
             assertTrue(pre.desc.contains("I"), twin + ": " + pre.desc);
-            assertEquals(java.util.List.of("beginAccumulate", "end"), tapeCalls(pre), twin);
+            assertEquals(java.util.List.of("begin", "endAccumulate"), tapeCalls(pre), twin);
         }
         assertEquals(java.util.List.of("daload", "daload", "pre$(JJJI)"), calls(generated, "dot"));
         for (String twin : new String[] {"readInTheTerm", "subtractedFrom"}) {
@@ -139,7 +139,7 @@ class TwinGeneratorTest {
     private static java.util.List<String> tapeCalls(MethodNode m) {
         java.util.List<String> out = new java.util.ArrayList<>();
         for (AbstractInsnNode n : m.instructions) {
-            if (n instanceof MethodInsnNode c && c.owner.endsWith("/Tape") && java.util.Set.of("begin", "beginAccumulate",
+            if (n instanceof MethodInsnNode c && c.owner.endsWith("/Tape") && java.util.Set.of("begin", "endAccumulate",
                     "end").contains(c.name)) {
                 out.add(c.name);
             }

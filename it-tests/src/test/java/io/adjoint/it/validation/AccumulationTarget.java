@@ -2,7 +2,7 @@ package io.adjoint.it.validation;
 
 /**
  * Loop-carried sums ({@code s += term}), whose twins extend the accumulator's tape node iteration after iteration
- * (agent twin/Preaccumulation, core Tape.beginAccumulate) as long as nobody else can hold the old sum: the shapes
+ * (agent twin/Preaccumulation, core Tape.endAccumulate) as long as nobody else can hold the old sum: the shapes
  * where that could go wrong. AccumulationTest has the expected gradients.
  */
 final class AccumulationTarget {

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import static io.adjoint.it.validation.V.ANALYTIC;
 
 /**
- * Loop-carried sums extend their accumulator's tape node (agent twin/Preaccumulation, core Tape.beginAccumulate; the
+ * Loop-carried sums extend their accumulator's tape node (agent twin/Preaccumulation, core Tape.endAccumulate; the
  * tape operation itself: core AccumulateTest; the generated code's shape: TwinGeneratorTest.loopCarriedSumsExtend-
  * TheirNode): every shape against hand-derived gradients in both modes (or Richardson differences where the formula
  * would be a second implementation), and Hessians, which record a node per iteration.

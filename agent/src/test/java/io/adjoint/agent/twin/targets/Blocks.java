@@ -56,7 +56,7 @@ public class Blocks {
         x[0] = x[0] + 1;
     }
 
-    // ---- loop-carried sums (Preaccumulation's accumulators, Tape.beginAccumulate) -----------------------------
+    // ---- loop-carried sums (Preaccumulation's accumulators, Tape.endAccumulate) -----------------------------
 
     /** s += w[i] * x[i]: s is the accumulator (partial 1), the generated method takes its owned node. */
     public static double dot(double[] w, double[] x) {
