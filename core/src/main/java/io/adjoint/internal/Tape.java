@@ -133,6 +133,7 @@ public final class Tape {
     public static Tape open(boolean secondOrder) {
         Tape t = open();
         t.secondOrder = secondOrder;
+        t.reopenLimit = secondOrder ? -1 : MAX_ARITY;
         return t;
     }
 
@@ -213,6 +214,8 @@ public final class Tape {
         leadingInputs = 0;
         args = 0;
         secondOrder = false;
+        reopenLimit = MAX_ARITY;
+        accumulated = NO_ACCUMULATION; // node indices start again
         hCount = 0;
         hValues = 0;
         shadows.clear();
@@ -318,6 +321,68 @@ public final class Tape {
             makeRoom(k);
         }
         openArgs = args;
+    }
+
+    /**
+     * Ends the node of {@code acc + e} (or {@code acc - e}) begun by {@link #begin} with the arguments of {@code e}, where
+     * the partial of the sum with respect to the accumulator {@code acc} is exactly 1: a loop-carried sum ({@code s +=
+     * w[i] * x[i]}, Rosenbrock's {@code f += ...}). When {@code acc} is the node just before this one and {@code owned}
+     * says that nobody but the accumulator holds it, the new arguments are <em>merged into it</em> (they follow its own
+     * on the tape) and it takes the new sum as its value: one node for the whole loop (up to {@link #MAX_ARITY}
+     * arguments), instead of one per iteration each with the previous sum as an argument: less tape, and no dependent
+     * chain through the sums in the reverse sweep. Otherwise {@code acc} is added as an argument (partial 1) and the
+     * node ends as {@link #end} would end it.
+     *
+     * <p>{@code owned} comes from the twin: the node the site's accumulator local got from its last accumulation
+     * ({@link #owner}), or -1 once anything else may have read that local (a copy of the old sum, an argument of
+     * another node: the old value would silently change meaning). The old value itself was read before (the new sum is
+     * computed first), and nothing else can see it. Only the node the last accumulation made or extended is merged
+     * into (never an input, nor a node made otherwise), and nothing while second derivatives are recorded (curvature
+     * records name nodes by index and arity).
+     */
+    public long endAccumulate(double v, long acc, int owned) {
+        // Written for the JIT: the generated methods that call this must stay small enough, in compiled code too, to be
+        // inlined into their loops (each test that never fails costs an uncommon trap there, tens of bytes of state).
+        // So: two tests that go both ways, no array read, one store of the node's value and arity for both outcomes.
+        int at = nodes;
+        int open = openArgs;
+        // acc holds the last node, made or extended by the last accumulation (so not an input, and its arity is
+        // known), and its site owns it
+        if ((owned == at - 1) & (acc == accumulated)) {
+            int a = accumulatedArity;
+            if (a + (args - open) <= reopenLimit) { // the cap; -1 in second-order mode
+                at--;
+                open -= a; // its arguments come just before the new ones
+                acc = 0L; // passive: not an argument of its own node
+            }
+        }
+        if (Slot.isActive(acc)) { // begin reserved room for it
+            argNode[args] = Slot.node(acc);
+            partial[args++] = 1.0;
+        }
+        int k = args - open;
+        value[at] = v;
+        arity[at] = (byte) k;
+        nodes = at + 1;
+        long r = Slot.active(at);
+        accumulated = r;
+        accumulatedArity = k;
+        return r;
+    }
+
+    /** An active slot whose node never exists (index 2^50 - 1): no accumulation yet. */
+    private static final long NO_ACCUMULATION = Slot.TAG | ((1L << 50) - 1);
+
+    /** The node the last {@link #endAccumulate} made or extended (or {@link #NO_ACCUMULATION}), and its arity. */
+    private long accumulated = NO_ACCUMULATION;
+    private int accumulatedArity;
+
+    /** The most arguments an extended node may reach: {@link #MAX_ARITY}, or -1 (never) in second-order mode. */
+    private int reopenLimit = MAX_ARITY;
+
+    /** What twin code keeps of an accumulation's result {@code slot} for {@link #endAccumulate}: its node, or -1. */
+    public static int owner(long slot) {
+        return Slot.isActive(slot) ? Slot.node(slot) : -1;
     }
 
     /** Adds an argument to the node begun; passive operands are skipped. */

@@ -59,6 +59,11 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
  * does), and records <b>one</b> node with the active leaves as arguments ({@code Tape.begin/arg/end}). While a
  * Hessian is recorded, {@code pre$N} replays the operations one by one through {@code Ops} (which record second
  * derivatives).
+ *
+ * <p><b>Loop-carried sums.</b> A root stored straight back into a local that is one of its leaves, whose partial is
+ * exactly 1 ({@code s += w[i] * x[i]}), ends its node with {@code Tape.endAccumulate}: the node holding the
+ * sum is extended while the twin owns it (an int local per accumulator: the node its last accumulation made, -1 at
+ * method entry and after any other read of the accumulator), one node per loop instead of one per iteration.
  */
 final class Preaccumulation {
     /** Marker owner for the root call left in the instruction list for {@link TwinMethodAdapter}. */
@@ -120,9 +125,16 @@ final class Preaccumulation {
         }
     }
 
-    /** A generated method: its name, root and number of leaf parameters. */
-    record Tree(String name, Op root, int leaves) {
+    /**
+     * A generated method: its name, root, number of leaf parameters, and the parameter index of the accumulator
+     * when the root is a loop-carried sum {@code acc = acc + ...} (the method then takes the accumulator's owned
+     * node as an int after the leaves), else -1.
+     */
+    record Tree(String name, Op root, int leaves, int accumulator) {
     }
+
+    /** Marker name of the call that takes the node an accumulation made ({@code (D)I}, after a DUP2 of its result). */
+    static final String OWNER = "owner";
 
     private final List<Tree> trees = new ArrayList<>();
     private int counter;
@@ -133,6 +145,10 @@ final class Preaccumulation {
     private Frame<SourceValue>[] frames;
     private Map<AbstractInsnNode, Integer> index;
     private Set<LabelNode> targets;
+    /** Accumulator local -> the int local holding the node its last accumulation made, or -1 (Tape.endAccumulate). */
+    private Map<Integer, Integer> ownedLocal;
+    /** The accumulators' reloads at their roots: the only reads of those locals that keep the node owned. */
+    private Set<AbstractInsnNode> accumulatorLoads;
 
     /** Rewrites {@code m}'s instructions in place (gathered operations removed, roots replaced by marker calls). */
     void rewrite(String owner, MethodNode m) {
@@ -148,14 +164,19 @@ final class Preaccumulation {
             index.put(insns[i], i);
         }
         targets = jumpTargets(m);
+        ownedLocal = new HashMap<>();
+        accumulatorLoads = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
         try {
             rewrite();
+            disownOnOtherReads();
         } finally {
             method = null;
             insns = null;
             frames = null;
             index = null;
             targets = null;
+            ownedLocal = null;
+            accumulatorLoads = null;
         }
     }
 
@@ -247,6 +268,96 @@ final class Preaccumulation {
     }
 
     /**
+     * The owned nodes of loop-carried sums are exact only while nobody but the accumulator local holds them: every
+     * other read of an accumulator local (a copy of the sum, an operand elsewhere, a return) gives its node up, and
+     * so does method entry. A write of anything else into the local needs nothing: the node check fails by itself.
+     */
+    private void disownOnOtherReads() {
+        if (ownedLocal.isEmpty()) {
+            return;
+        }
+        for (AbstractInsnNode n : method.instructions.toArray()) {
+            if (n.getOpcode() == Opcodes.DLOAD && !accumulatorLoads.contains(n)) {
+                Integer owned = ownedLocal.get(((VarInsnNode) n).var);
+                if (owned != null) {
+                    InsnList disown = new InsnList();
+                    disown.add(new InsnNode(Opcodes.ICONST_M1));
+                    disown.add(new VarInsnNode(Opcodes.ISTORE, owned));
+                    method.instructions.insert(n, disown);
+                }
+            }
+        }
+        InsnList entry = new InsnList();
+        for (int owned : ownedLocal.values()) {
+            entry.add(new InsnNode(Opcodes.ICONST_M1));
+            entry.add(new VarInsnNode(Opcodes.ISTORE, owned));
+        }
+        method.instructions.insert(entry);
+        method.maxStack += 4; // the owned node and the DUP2 of the sum at the roots, for later analyses
+    }
+
+    /**
+     * The accumulator leaf when {@code root} is a loop-carried sum: its value is stored straight into a local that is
+     * also one of its leaves (read at the root), with a partial of exactly 1 (only {@code + -} between them, as the
+     * generated reverse pass derives it symbolically: {@link #constantAdjoint}). Else null.
+     */
+    private Leaf accumulator(Op root, List<Op> ops, List<Leaf> leaves, Map<Leaf, Const> consts) {
+        if (root.opcode() != Opcodes.DADD && root.opcode() != Opcodes.DSUB) {
+            return null;
+        }
+        AbstractInsnNode store = null;
+        for (int j = index.get(root.insn) + 1; j < insns.length; j++) {
+            if (insns[j] instanceof LabelNode l && targets.contains(l)) {
+                return null;
+            }
+            if (insns[j].getOpcode() >= 0) {
+                store = insns[j];
+                break;
+            }
+        }
+        if (store == null || store.getOpcode() != Opcodes.DSTORE) {
+            return null;
+        }
+        int var = ((VarInsnNode) store).var;
+        for (Leaf l : leaves) {
+            if (!consts.containsKey(l) && !l.saved && l.same == null && l.var == var) {
+                return constantAdjoint(ops, l) == 1.0 ? l : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The adjoint of leaf {@code leaf} (with the leaves merged into it) in the reverse pass over {@code ops} when it is
+     * a constant, as {@link Adjoints} derives it (the root's 1 through {@code + -} and negation); NaN when it is
+     * computed at run time.
+     */
+    private static double constantAdjoint(List<Op> ops, Leaf leaf) {
+        Map<Object, Double> adj = new IdentityHashMap<>();
+        adj.put(ops.get(ops.size() - 1), 1.0);
+        for (int j = ops.size() - 1; j >= 0; j--) {
+            Op op = ops.get(j);
+            Double a = adj.get(op);
+            if (a == null || a == 0.0) {
+                continue;
+            }
+            for (int c = 0; c < op.children.length; c++) {
+                Object child = op.children[c];
+                double d = switch (op.call != null ? -1 : op.opcode()) {
+                    case Opcodes.DADD -> a;
+                    case Opcodes.DSUB -> c == 0 ? a : -a;
+                    case Opcodes.DNEG -> -a;
+                    default -> Double.NaN;
+                };
+                Object key = child instanceof Leaf l ? l.representative() : child;
+                adj.merge(key, d, Double::sum);
+            }
+        }
+        Double a = adj.get(leaf);
+        return a == null ? 0.0 : a;
+    }
+
+    /**
      * The tree written by {@code store} if it can be folded into {@code reader}: every read of the local reached by
      * this write is an operand of {@code reader}, reached by no other write, in the same basic block.
      */
@@ -322,8 +433,9 @@ final class Preaccumulation {
             distinct.add(l);
         }
         boolean merged = distinct.size() + consts.size() < leaves.size();
-        if (ops.size() < 2 && !merged) {
-            return; // a single operation gains nothing
+        Leaf acc = accumulator(root, ops, leaves, consts);
+        if (ops.size() < 2 && !merged && acc == null) {
+            return; // a single operation gains nothing, unless it extends a sum (s += x[i])
         }
         if (distinct.size() > MAX_LEAVES || ops.size() > MAX_OPS) {
             return; // very wide trees stay as they are
@@ -355,10 +467,24 @@ final class Preaccumulation {
             }
             if (op == root) {
                 for (Leaf l : distinct) {
-                    replacement.add(new VarInsnNode(Opcodes.DLOAD, l.var));
+                    VarInsnNode load = new VarInsnNode(Opcodes.DLOAD, l.var);
+                    if (l == acc) {
+                        accumulatorLoads.add(load);
+                    }
+                    replacement.add(load);
                 }
-                replacement.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MARKER, name,
-                        "(" + "D".repeat(distinct.size()) + ")D", false));
+                if (acc == null) {
+                    replacement.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MARKER, name,
+                            "(" + "D".repeat(distinct.size()) + ")D", false));
+                } else { // pre$N(leaves..., owned) then owned = Tape.owner(sum), the sum left for its store
+                    int owned = ownedLocal.computeIfAbsent(acc.var, v -> method.maxLocals++);
+                    replacement.add(new VarInsnNode(Opcodes.ILOAD, owned));
+                    replacement.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MARKER, name,
+                            "(" + "D".repeat(distinct.size()) + "I)D", false));
+                    replacement.add(new InsnNode(Opcodes.DUP2));
+                    replacement.add(new MethodInsnNode(Opcodes.INVOKESTATIC, MARKER, OWNER, "(D)I", false));
+                    replacement.add(new VarInsnNode(Opcodes.ISTORE, owned));
+                }
             }
             AbstractInsnNode store = foldedStore.get(op);
             if (store != null) { // a folded local: neither written nor read any more, the sub-DAG takes its place
@@ -374,7 +500,7 @@ final class Preaccumulation {
                 method.instructions.remove(op.insn);
             }
         }
-        trees.add(new Tree(name, root, distinct.size()));
+        trees.add(new Tree(name, root, distinct.size(), acc == null ? -1 : acc.index));
     }
 
     private Op build(AbstractInsnNode insn, Map<AbstractInsnNode, AbstractInsnNode> parentOf, List<Leaf> leaves) {
@@ -611,21 +737,34 @@ final class Preaccumulation {
         return "(" + "J".repeat(leaves) + TAPE_DESC + ")J";
     }
 
+    /** The descriptor of the generated method a root marker of descriptor {@code markerDesc} calls. */
+    static String descriptor(String markerDesc) {
+        return markerDesc.substring(0, markerDesc.indexOf(')')).replace('D', 'J') + TAPE_DESC + ")J";
+    }
+
+    /** The descriptor of an accumulating generated method: the leaf slots, the accumulator's owned node, the tape. */
+    private static String accumulatingDescriptor(int leaves) {
+        return "(" + "J".repeat(leaves) + "I" + TAPE_DESC + ")J";
+    }
+
     private void emit(ClassVisitor cv, Tree tree, String companion) {
         int k = tree.leaves;
+        int acc = tree.accumulator;
         MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
-                tree.name, descriptor(k), null, null);
+                tree.name, acc < 0 ? descriptor(k) : accumulatingDescriptor(k), null, null);
         mv.visitCode();
-        int tape = 2 * k;
+        int owned = 2 * k; // an accumulating method's int parameter
+        int tape = acc < 0 ? 2 * k : 2 * k + 1;
         int next = tape + 1;
         // the second-order path (Hessians): a method of its own, so that this one stays small enough to inline
         Label firstOrder = new Label();
         mv.visitVarInsn(Opcodes.ALOAD, tape);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "isSecondOrder", "()Z", false);
         mv.visitJumpInsn(Opcodes.IFEQ, firstOrder);
-        for (int i = 0; i <= k; i++) {
-            mv.visitVarInsn(i < k ? Opcodes.LLOAD : Opcodes.ALOAD, 2 * i);
+        for (int i = 0; i < k; i++) {
+            mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
         }
+        mv.visitVarInsn(Opcodes.ALOAD, tape);
         mv.visitMethodInsn(Opcodes.INVOKESTATIC, companion, tree.name + "$2", descriptor(k), false);
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitLabel(firstOrder);
@@ -731,10 +870,16 @@ final class Preaccumulation {
             }
         }
         // record: t.begin(k); t.arg(leaf_i, adj_i)...; return t.end(value)
+        // a loop-carried sum whose accumulator's partial is exactly 1 (as planned): its argument is left out, and
+        // t.endAccumulate(value, acc, owned) merges the node into the accumulator's when it may, else adds it
+        boolean accumulates = acc >= 0 && adj.ofLeaf(acc) instanceof Double one && one == 1.0;
         mv.visitVarInsn(Opcodes.ALOAD, tape);
         pushInt(mv, k);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "begin", "(I)V", false);
         for (int i = 0; i < k; i++) {
+            if (accumulates && i == acc) {
+                continue;
+            }
             mv.visitVarInsn(Opcodes.ALOAD, tape);
             mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
             adj.push(adj.ofLeaf(i));
@@ -742,7 +887,13 @@ final class Preaccumulation {
         }
         mv.visitVarInsn(Opcodes.ALOAD, tape);
         mv.visitVarInsn(Opcodes.DLOAD, rootValue);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "end", "(D)J", false);
+        if (accumulates) {
+            mv.visitVarInsn(Opcodes.LLOAD, 2 * acc);
+            mv.visitVarInsn(Opcodes.ILOAD, owned);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "endAccumulate", "(DJI)J", false);
+        } else {
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "end", "(D)J", false);
+        }
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
@@ -750,7 +901,7 @@ final class Preaccumulation {
         MethodVisitor h = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
                 tree.name + "$2", descriptor(k), null, null);
         h.visitCode();
-        replay(h, order, tape, tape + 1);
+        replay(h, order, 2 * k, 2 * k + 1); // pre$N$2 takes no owned node
         h.visitInsn(Opcodes.LRETURN);
         h.visitMaxs(0, 0);
         h.visitEnd();

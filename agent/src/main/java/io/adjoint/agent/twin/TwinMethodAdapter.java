@@ -424,9 +424,12 @@ final class TwinMethodAdapter extends MethodVisitor {
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String desc, boolean isInterface) {
         if (owner.equals(Preaccumulation.MARKER)) { // the root of a preaccumulated expression
+            if (name.equals(Preaccumulation.OWNER)) { // the node a loop-carried sum made, for its next iteration
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, TwinOpcodes.TAPE, "owner", "(J)I", false);
+                return;
+            }
             loadTape();
-            super.visitMethodInsn(Opcodes.INVOKESTATIC, companion, name,
-                    Preaccumulation.descriptor(Type.getArgumentTypes(desc).length), false);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, companion, name, Preaccumulation.descriptor(desc), false);
             return;
         }
         if (owner.startsWith("[") && name.equals("clone")) {

@@ -83,15 +83,80 @@ class TwinGeneratorTest {
         ClassNode generated = new ClassNode();
         new ClassReader(companion.bytes()).accept(generated, 0);
         // Rosenbrock's loop body: x[i+1] and x[i] read once each, one node with leaves f, x[i], x[i+1]
-        assertEquals(java.util.List.of("daload", "daload", "pre$(JJJ)"), calls(generated, "rosenbrock"));
+        // (f += ... is a loop-carried sum: the generated method also takes f's owned node, see loopCarriedSums)
+        assertEquals(java.util.List.of("daload", "daload", "pre$(JJJI)"), calls(generated, "rosenbrock"));
         // t is read after the loop: its own node; s's statement reads it
-        assertEquals(java.util.List.of("daload", "pre$(J)", "pre$(JJ)", "add"), calls(generated, "readAfterTheBlock"));
+        assertEquals(java.util.List.of("daload", "pre$(J)", "pre$(JJI)", "add"), calls(generated, "readAfterTheBlock"));
         // a store or a call between two reads of x[0]: read twice (a is also stored into x: a node of its own)
         assertEquals(java.util.List.of("daload", "daload", "mul", "dastore", "daload", "pre$(JJ)"),
                 calls(generated, "storeBetweenReads"));
         // a = x[0] * x[1] is folded into a + b across the call: its leaves were kept before the call
         assertEquals(java.util.List.of("daload", "daload", "touch", "daload", "pre$(JJJ)"),
                 calls(generated, "callBetweenReads"));
+    }
+
+    /**
+     * Loop-carried sums (acc = acc + term, acc - term, term + acc, the accumulator's partial exactly 1): the generated
+     * method takes the accumulator's owned node and ends its node with Tape.endAccumulate instead of end, and every
+     * other read of the accumulator local gives the node up (iconst_m1; istore owned). Not when the accumulator's
+     * partial is anything else. Derivatives: it-tests' AccumulationTest.
+     */
+    @Test
+    void loopCarriedSumsExtendTheirNode() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        for (String twin : new String[] {"dot", "rosenbrock", "subtracted", "onTheRight", "copiedMidLoop", "plainSum"}) {
+            MethodNode pre = generatedMethodCalled(generated, twin, 0);
+            assertTrue(pre.desc.contains("I"), twin + ": " + pre.desc);
+            assertEquals(java.util.List.of("begin", "endAccumulate"), tapeCalls(pre), twin);
+        }
+        assertEquals(java.util.List.of("daload", "daload", "pre$(JJJI)"), calls(generated, "dot"));
+        for (String twin : new String[] {"readInTheTerm", "subtractedFrom"}) {
+            MethodNode pre = generatedMethodCalled(generated, twin, 0);
+            assertTrue(!pre.desc.contains("I"), twin + ": " + pre.desc);
+            assertEquals(java.util.List.of("begin", "end"), tapeCalls(pre), twin);
+        }
+        // s's node is given up at method entry, where prev = s reads it and where the return reads it; t's at entry
+        // and at the return
+        assertEquals(5, disowns(generated, "copiedMidLoop"));
+        assertEquals(2, disowns(generated, "dot"));
+    }
+
+    /** The {@code which}-th generated method the twin calls. */
+    private static MethodNode generatedMethodCalled(ClassNode companion, String twin, int which) {
+        MethodNode m = companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow();
+        int k = 0;
+        for (AbstractInsnNode n : m.instructions) {
+            if (n instanceof MethodInsnNode c && c.name.startsWith("pre$") && k++ == which) {
+                return companion.methods.stream().filter(g -> g.name.equals(c.name)).findFirst().orElseThrow();
+            }
+        }
+        throw new AssertionError(twin + " calls fewer than " + (which + 1) + " generated methods");
+    }
+
+    /** The calls of Tape's recording methods a generated method makes. */
+    private static java.util.List<String> tapeCalls(MethodNode m) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (AbstractInsnNode n : m.instructions) {
+            if (n instanceof MethodInsnNode c && c.owner.endsWith("/Tape") && java.util.Set.of("begin", "endAccumulate",
+                    "end").contains(c.name)) {
+                out.add(c.name);
+            }
+        }
+        return out;
+    }
+
+    /** The number of {@code iconst_m1; istore} pairs in a twin: its accumulators' nodes given up. */
+    private static int disowns(ClassNode companion, String twin) {
+        MethodNode m = companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow();
+        int count = 0;
+        for (AbstractInsnNode n : m.instructions) {
+            if (n.getOpcode() == Opcodes.ICONST_M1 && n.getNext() != null && n.getNext().getOpcode() == Opcodes.ISTORE) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /**
@@ -147,8 +212,8 @@ class TwinGeneratorTest {
         new ClassReader(companion.bytes()).accept(generated, 0);
         // minus and dot inlined, the Vec that minus makes replaced by its fields: the null check of atoms[i], the six
         // coordinates of atoms[i] and atoms[j], one node with them and e as leaves; no constructor call
-        assertEquals(java.util.List.of("requireNonNull", "x", "x", "y", "y", "z", "z", "pre$(JJJJJJJ)"),
-                calls(generated, "pairs"));
+        assertEquals(java.util.List.of("requireNonNull", "x", "x", "y", "y", "z", "z", "pre$(JJJJJJJI)"),
+                calls(generated, "pairs")); // e += ...: a loop-carried sum
         // an overridable method stays a linked call
         assertEquals(java.util.List.of("scale", "mul"), calls(generated, "scaled"));
     }

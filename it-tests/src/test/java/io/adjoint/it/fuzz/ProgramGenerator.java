@@ -5,7 +5,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Random Java programs over doubles, as source: straight-line expressions, for and while loops, branches on
+ * Random Java programs over doubles, as source: straight-line expressions, for and while loops, loop-carried sums
+ * (copied mid-loop now and then, past 127 iterations now and then), branches on
  * comparisons, Math and StrictMath calls on safe domains, kinks (abs, max, min), array reads and writes, array
  * copies and sorts, helper methods (static, recursive, taking arrays), and a small class with a double field.
  *
@@ -119,7 +120,7 @@ final class ProgramGenerator {
     // ---- statements --------------------------------------------------------------------------------
 
     private void statement(int nesting) {
-        int kind = r.nextInt(18);
+        int kind = r.nextInt(19);
         String v = fresh();
         switch (kind) {
             case 0, 1, 2 -> line("double " + v + " = " + expr(3) + ";");
@@ -258,6 +259,42 @@ final class ProgramGenerator {
                     case 2 -> line("double " + v + " = Math.signum(k(" + expr(2) + ")) * " + expr(1) + ";");
                     default -> line("double " + v + " = q(" + expr(2) + ", 0.75) % 0.75;");
                 }
+            }
+            case 18 -> { // a loop-carried sum (its twin extends one tape node while it owns it), maybe copied mid-loop
+                line("double " + v + " = " + expr(2) + ";");
+                if (loopIndex != null) {
+                    line(v + " -= " + expr(2) + ";");
+                    break;
+                }
+                String c = "m" + v;
+                int n = r.nextInt(4) == 0 ? 100 + r.nextInt(100) : 1 + r.nextInt(6); // past 127 arguments now and then
+                line("double " + c + " = " + constant() + ";");
+                line("for (int i = 0; i < " + n + "; i++) {");
+                indent++;
+                loopIndex = "i";
+                int size = scope.size();
+                String term = "0.05 * " + expr(2);
+                switch (r.nextInt(3)) {
+                    case 0 -> line(v + " += " + term + ";");
+                    case 1 -> line(v + " = " + v + " - " + term + ";");
+                    default -> line(v + " = " + term + " + " + v + ";");
+                }
+                scope.add(v); // from here on the body may read the sum
+                switch (r.nextInt(4)) {
+                    case 0 -> line("if (i == " + r.nextInt(n) + ") { " + c + " = " + v + "; }");
+                    case 1 -> line(c + " = " + c + " * 0.5 + " + v + ";");
+                    default -> { }
+                }
+                if (nesting > 0 && r.nextInt(3) == 0) {
+                    statement(nesting - 1);
+                }
+                while (scope.size() > size) {
+                    scope.remove(scope.size() - 1);
+                }
+                loopIndex = null;
+                indent--;
+                line("}");
+                line(v + " += " + constant() + " * " + c + ";");
             }
             default -> { // recursion and helpers
                 if (!helpers.isEmpty() && r.nextBoolean()) {

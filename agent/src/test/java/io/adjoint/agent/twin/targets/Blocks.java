@@ -55,4 +55,72 @@ public class Blocks {
     static synchronized void touch(double[] x) {
         x[0] = x[0] + 1;
     }
+
+    // ---- loop-carried sums (Preaccumulation's accumulators, Tape.endAccumulate) -----------------------------
+
+    /** s += w[i] * x[i]: s is the accumulator (partial 1), the generated method takes its owned node. */
+    public static double dot(double[] w, double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += w[i] * x[i];
+        }
+        return s;
+    }
+
+    /** s += x[i]: a single operation, generated only because it extends a sum. */
+    public static double plainSum(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+        }
+        return s;
+    }
+
+    /** s - term: an accumulation too. */
+    public static double subtracted(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s = s - x[i] * x[i];
+        }
+        return s;
+    }
+
+    /** term + s: an accumulation too. */
+    public static double onTheRight(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s = x[i] * x[i] + s;
+        }
+        return s;
+    }
+
+    /** s is also read in the term: its partial is 1 + x[i], not an accumulation. */
+    public static double readInTheTerm(double[] x) {
+        double s = 1;
+        for (int i = 0; i < x.length; i++) {
+            s = s + s * x[i];
+        }
+        return s;
+    }
+
+    /** term - s: partial -1, not an accumulation. */
+    public static double subtractedFrom(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s = x[i] * x[i] - s;
+        }
+        return s;
+    }
+
+    /** A copy of s taken inside the loop: that read gives s's node up (owned = -1 after it). */
+    public static double copiedMidLoop(double[] x) {
+        double s = 0;
+        double t = 0;
+        for (int i = 0; i < x.length; i++) {
+            double prev = s;
+            s += x[i] * x[i];
+            t += prev * x[i];
+        }
+        return s + t;
+    }
 }
