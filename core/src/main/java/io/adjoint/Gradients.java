@@ -72,10 +72,7 @@ public final class Gradients {
         public double[] at(double... x) {
             Tape t = Tape.open(this);
             try {
-                double[] xs = copy(x);
-                Ops.seed(xs, t);
-                long r = (long) twin.invokeExact(xs, t);
-                return t.gradient(r, xs.length);
+                return t.gradient(recordScalar(twin, x, t), x.length);
             } catch (Throwable e) {
                 throw Gradients.<RuntimeException>rethrow(e);
             } finally {
@@ -87,11 +84,8 @@ public final class Gradients {
         public ValueAndGradient valueAndGradient(double... x) {
             Tape t = Tape.open(this);
             try {
-                double[] xs = copy(x);
-                Ops.seed(xs, t);
-                long r = (long) twin.invokeExact(xs, t);
-                double value = t.primal(r);
-                return new ValueAndGradient(value, t.gradient(r, xs.length));
+                long r = recordScalar(twin, x, t);
+                return new ValueAndGradient(t.primal(r), t.gradient(r, x.length));
             } catch (Throwable e) {
                 throw Gradients.<RuntimeException>rethrow(e);
             } finally {
@@ -106,9 +100,7 @@ public final class Gradients {
             }
             Tape t = Tape.open(this);
             try {
-                double[] xs = copy(x);
-                Ops.seed(xs, t);
-                long r = (long) twin.invokeExact(xs, t);
+                long r = recordScalar(twin, x, t);
                 double value = t.primal(r);
                 t.gradientInto(r, gradient);
                 return value;
@@ -307,14 +299,14 @@ public final class Gradients {
 
     /** Runs the twin on a seeded copy of {@code x} (inputs are nodes 0..n-1); returns the result's slot. */
     private static long recordScalar(MethodHandle twin, double[] x, Tape t) throws Throwable {
-        double[] xs = Arrays.copyOf(x, x.length); // not clone(): C2 left that to a VM call zeroing first
+        double[] xs = copy(x);
         Ops.seed(xs, t);
         return (long) twin.invokeExact(xs, t);
     }
 
     /** Runs the twin on a seeded copy of {@code x}; returns the slots of the result's elements. */
     private static long[] recordVector(MethodHandle twin, double[] x, Tape t) throws Throwable {
-        double[] xs = Arrays.copyOf(x, x.length); // not clone(): C2 left that to a VM call zeroing first
+        double[] xs = copy(x);
         Ops.seed(xs, t);
         double[] y = (double[]) twin.invokeExact(xs, t);
         long[] out = new long[y.length];
