@@ -32,8 +32,9 @@ public final class Gradients {
 
     /** The gradient of {@code f} by reverse mode (one recording and one reverse sweep per call). */
     public static Gradient of(ScalarFunction f) {
-        MethodHandle twin = Engine.get().twinOf(f, "apply", "([D)D").asType(SCALAR);
-        return new ReverseGradient(twin);
+        Engine engine = Engine.get();
+        MethodHandle twin = engine.twinOf(f, "apply", "([D)D").asType(SCALAR);
+        return new ReverseGradient(twin, !engine.argumentMayEscape(f, "apply", "([D)D", 0));
     }
 
     /** The derivative of a function of one variable. */
@@ -63,16 +64,23 @@ public final class Gradients {
     /** Keeps the pool of the thread that last called it (Tape.PoolCache): no thread-local lookup per call. */
     private static final class ReverseGradient extends Tape.PoolCache implements Gradient {
         private final MethodHandle twin;
+        /** The function keeps nothing of its argument: the input copy can be the thread's reused one. */
+        private final boolean reuseInput;
 
-        ReverseGradient(MethodHandle twin) {
+        ReverseGradient(MethodHandle twin, boolean reuseInput) {
             this.twin = twin;
+            this.reuseInput = reuseInput;
+        }
+
+        private long record(double[] x, Tape t) throws Throwable {
+            return reuseInput ? recordOnCopy(twin, t.reusedInputCopy(x), t) : recordScalar(twin, x, t);
         }
 
         @Override
         public double[] at(double... x) {
             Tape t = Tape.open(this);
             try {
-                return t.gradient(recordScalar(twin, x, t), x.length);
+                return t.gradient(record(x, t), x.length);
             } catch (Throwable e) {
                 throw Gradients.<RuntimeException>rethrow(e);
             } finally {
@@ -84,7 +92,7 @@ public final class Gradients {
         public ValueAndGradient valueAndGradient(double... x) {
             Tape t = Tape.open(this);
             try {
-                long r = recordScalar(twin, x, t);
+                long r = record(x, t);
                 return new ValueAndGradient(t.primal(r), t.gradient(r, x.length));
             } catch (Throwable e) {
                 throw Gradients.<RuntimeException>rethrow(e);
@@ -100,7 +108,7 @@ public final class Gradients {
             }
             Tape t = Tape.open(this);
             try {
-                long r = recordScalar(twin, x, t);
+                long r = record(x, t);
                 double value = t.primal(r);
                 t.gradientInto(r, gradient);
                 return value;
@@ -299,7 +307,11 @@ public final class Gradients {
 
     /** Runs the twin on a seeded copy of {@code x} (inputs are nodes 0..n-1); returns the result's slot. */
     private static long recordScalar(MethodHandle twin, double[] x, Tape t) throws Throwable {
-        double[] xs = copy(x);
+        return recordOnCopy(twin, copy(x), t);
+    }
+
+    /** Runs the twin on {@code xs}, a copy of the input that only this recording sees, seeded first. */
+    private static long recordOnCopy(MethodHandle twin, double[] xs, Tape t) throws Throwable {
         Ops.seed(xs, t);
         return (long) twin.invokeExact(xs, t);
     }

@@ -2,6 +2,7 @@ package io.adjoint.agent;
 
 import io.adjoint.agent.link.Linker;
 import io.adjoint.agent.link.Twins;
+import io.adjoint.agent.twin.ArgumentEscape;
 import io.adjoint.internal.Engine;
 import io.adjoint.internal.LibraryRules;
 import io.adjoint.internal.Primitives;
@@ -45,6 +46,49 @@ public final class TwinEngine implements Engine {
                     + " (see the line Adjoint printed on stderr)");
         }
         return twin.bindTo(function);
+    }
+
+    @Override
+    public boolean argumentMayEscape(Object function, String samName, String samDesc, int param) {
+        Class<?> c = function.getClass();
+        if (c.isHidden() || c.isSynthetic()) {
+            SerializedLambda lambda = serializedForm(function);
+            if (lambda == null) {
+                return true;
+            }
+            int kind = lambda.getImplMethodKind();
+            if (kind != MethodHandleInfo.REF_invokeStatic && kind != MethodHandleInfo.REF_invokeVirtual
+                    && kind != MethodHandleInfo.REF_invokeSpecial) {
+                return true; // a constructor, an interface method: left alone
+            }
+            String owner = lambda.getImplClass();
+            String name = lambda.getImplMethodName();
+            String desc = lambda.getImplMethodSignature();
+            ClassLoader loader = c.getClassLoader();
+            if (kind == MethodHandleInfo.REF_invokeStatic && lambda.getCapturedArgCount() == 0
+                    && (Primitives.lookup(owner, name, desc) != null
+                        || LibraryRules.link(owner, name, desc, loader) != null)) {
+                return true; // a derivative rule runs, not the method
+            }
+            if (kind == MethodHandleInfo.REF_invokeVirtual) {
+                if (lambda.getCapturedArgCount() == 0) {
+                    return true; // the receiver is the argument itself (double[]::clone ...)
+                }
+                Class<?> impl = implementation(lambda.getCapturedArg(0).getClass(), name, desc);
+                if (impl == null) {
+                    return true;
+                }
+                owner = Type.getInternalName(impl);
+                loader = impl.getClassLoader();
+            }
+            // the function's arguments follow the captured ones (a bound receiver is not a parameter)
+            int count = Type.getArgumentTypes(desc).length;
+            int samCount = Type.getArgumentTypes(samDesc).length;
+            return ArgumentEscape.mayEscape(loader, owner, name, desc, count - samCount + param);
+        }
+        Class<?> impl = implementation(c, samName, samDesc);
+        return impl == null
+                || ArgumentEscape.mayEscape(impl.getClassLoader(), Type.getInternalName(impl), samName, samDesc, param);
     }
 
     private static SerializedLambda serializedForm(Object lambda) {

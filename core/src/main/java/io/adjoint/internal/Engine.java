@@ -16,6 +16,15 @@ public interface Engine {
      */
     MethodHandle twinOf(Object function, String samName, String samDescriptor);
 
+    /**
+     * False only when the method behind {@code function}'s {@code samName} provably keeps nothing of its array
+     * argument {@code param} after it returns (it reads and writes elements, takes the length, passes it to methods
+     * that do the same): then a caller may hand it the same private array on every call. True when in doubt.
+     */
+    default boolean argumentMayEscape(Object function, String samName, String samDescriptor, int param) {
+        return true;
+    }
+
     static Engine get() {
         Engine e = Holder.engine;
         return e != null ? e : Holder.load();
