@@ -15,6 +15,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Finds the twin of a function object handed to the API. Lambdas and method references of the API's
@@ -50,6 +52,31 @@ public final class TwinEngine implements Engine {
 
     @Override
     public boolean argumentMayEscape(Object function, String samName, String samDesc, int param) {
+        // per function class (a lambda's class stands for one implementation method), unless the answer depends on
+        // the instance: a lambda bound to a receiver whose class selects the method
+        Map<String, Boolean> known = ESCAPES.get(function.getClass());
+        String key = samName + samDesc + "#" + param;
+        Boolean answer = known.get(key);
+        if (answer == null) {
+            answer = decideEscape(function, samName, samDesc, param);
+            if (!boundReceiver(function)) {
+                known.put(key, answer);
+            }
+        }
+        return answer;
+    }
+
+    private static boolean boundReceiver(Object function) {
+        Class<?> c = function.getClass();
+        if (!c.isHidden() && !c.isSynthetic()) {
+            return false;
+        }
+        SerializedLambda lambda = serializedForm(function);
+        return lambda == null || lambda.getImplMethodKind() == MethodHandleInfo.REF_invokeVirtual
+                || lambda.getImplMethodKind() == MethodHandleInfo.REF_invokeInterface;
+    }
+
+    private static boolean decideEscape(Object function, String samName, String samDesc, int param) {
         Class<?> c = function.getClass();
         if (c.isHidden() || c.isSynthetic()) {
             SerializedLambda lambda = serializedForm(function);
@@ -61,34 +88,48 @@ public final class TwinEngine implements Engine {
                     && kind != MethodHandleInfo.REF_invokeSpecial) {
                 return true; // a constructor, an interface method: left alone
             }
-            String owner = lambda.getImplClass();
             String name = lambda.getImplMethodName();
             String desc = lambda.getImplMethodSignature();
-            ClassLoader loader = c.getClassLoader();
             if (kind == MethodHandleInfo.REF_invokeStatic && lambda.getCapturedArgCount() == 0
-                    && (Primitives.lookup(owner, name, desc) != null
-                        || LibraryRules.link(owner, name, desc, loader) != null)) {
+                    && (Primitives.lookup(lambda.getImplClass(), name, desc) != null
+                        || LibraryRules.link(lambda.getImplClass(), name, desc, c.getClassLoader()) != null)) {
                 return true; // a derivative rule runs, not the method
+            }
+            Class<?> impl;
+            try {
+                impl = Class.forName(Type.getObjectType(lambda.getImplClass()).getClassName(), false,
+                        c.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                return true;
             }
             if (kind == MethodHandleInfo.REF_invokeVirtual) {
                 if (lambda.getCapturedArgCount() == 0) {
                     return true; // the receiver is the argument itself (double[]::clone ...)
                 }
-                Class<?> impl = implementation(lambda.getCapturedArg(0).getClass(), name, desc);
-                if (impl == null) {
-                    return true;
-                }
-                owner = Type.getInternalName(impl);
-                loader = impl.getClassLoader();
+                impl = implementation(lambda.getCapturedArg(0).getClass(), name, desc);
             }
             // the function's arguments follow the captured ones (a bound receiver is not a parameter)
-            int count = Type.getArgumentTypes(desc).length;
-            int samCount = Type.getArgumentTypes(samDesc).length;
-            return ArgumentEscape.mayEscape(loader, owner, name, desc, count - samCount + param);
+            int first = Type.getArgumentTypes(desc).length - Type.getArgumentTypes(samDesc).length;
+            return impl == null || mayEscape(impl, name, desc, first + param);
         }
         Class<?> impl = implementation(c, samName, samDesc);
-        return impl == null
-                || ArgumentEscape.mayEscape(impl.getClassLoader(), Type.getInternalName(impl), samName, samDesc, param);
+        return impl == null || mayEscape(impl, samName, samDesc, param);
+    }
+
+    /**
+     * Answers per class, keyed by method and parameter: of ArgumentEscape for a method of the class, and of
+     * argumentMayEscape for a function class. Gradients.of(f).at(x) in a loop must not read class files each time.
+     */
+    private static final ClassValue<Map<String, Boolean>> ESCAPES = new ClassValue<>() {
+        @Override
+        protected Map<String, Boolean> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    private static boolean mayEscape(Class<?> owner, String name, String desc, int param) {
+        return ESCAPES.get(owner).computeIfAbsent(name + desc + "#" + param, k -> ArgumentEscape.mayEscape(
+                owner.getClassLoader(), Type.getInternalName(owner), name, desc, param));
     }
 
     private static SerializedLambda serializedForm(Object lambda) {
