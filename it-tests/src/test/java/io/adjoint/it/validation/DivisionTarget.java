@@ -96,4 +96,14 @@ final class DivisionTarget {
         double q = x / 3.0;
         return q * q;
     }
+
+    /** log's adjoint is divided by x directly. */
+    static double log(double x) {
+        return Math.log(x) + 0.0;
+    }
+
+    static double logSquared(double x) {
+        double l = Math.log(x);
+        return l * l;
+    }
 }

@@ -106,4 +106,12 @@ class DivisionTest {
             V.derivative("(" + x + " / 3)^2", DivisionTarget::third, x, 2 * x / 9, ANALYTIC);
         }
     }
+
+    @Test
+    void logarithms() {
+        for (double x : new double[] {0.7, 2.5, 1e-300, 1e300}) {
+            V.derivative("log " + x, DivisionTarget::log, x, 1 / x, ANALYTIC);
+            V.derivative("(log " + x + ")^2", DivisionTarget::logSquared, x, 2 * Math.log(x) / x, ANALYTIC);
+        }
+    }
 }
