@@ -95,17 +95,22 @@ public final class Ops {
         }
         double va = pa ? Slot.value(a) : t.valueOf(a), vb = t.valueOf(b);
         double q = va / vb;
-        if (t.secondOrder) { // d2/da2 = 0, d2/dadb = -1/b^2, d2/db2 = 2a/b^3 = 2q/b^2
-            double dbb = 2.0 * q / vb / vb;
+        // dq/da = 1/b and dq/db = -q/b share one division when both are recorded: -q * (1/b) differs from -q / b only
+        // by rounding, except for a subnormal b, where 1/b overflows (then dq/da is infinite too)
+        if (t.secondOrder) { // d2/da2 = 0, d2/dadb = -1/b^2, d2/db2 = 2a/b^3 = 2q/b^2 = -2 (dq/db) / b
             if (pa) {
-                return t.push1(q, b, -q / vb, dbb);
+                double db = -q / vb;
+                return t.push1(q, b, db, -2.0 * db / vb);
             }
-            return t.push2(q, a, 1.0 / vb, b, -q / vb, 0.0, -1.0 / vb / vb, dbb);
+            double inv = 1.0 / vb;
+            double db = -q * inv;
+            return t.push2(q, a, inv, b, db, 0.0, -inv * inv, -2.0 * db * inv);
         }
         if (pa) {
             return t.push1(q, b, -q / vb);
         }
-        return t.push2(q, a, 1.0 / vb, b, -q / vb);
+        double inv = 1.0 / vb;
+        return t.push2(q, a, inv, b, -q * inv);
     }
 
     /** x % y = x - y * trunc(x / y): partials 1 and -trunc(x / y) away from the jumps. */

@@ -832,7 +832,13 @@ final class Preaccumulation {
                 mv.visitInsn(Opcodes.DCMPL);
                 mv.visitJumpInsn(Opcodes.IFEQ, skip);
             }
-            if (op.call != null) {
+            if (op.call != null && op.call.name.equals("log")) { // a / x: no 1 / x to multiply by a
+                adj.add(l, () -> {
+                    adj.push(a);
+                    loadValue(mv, l, leafValue, opValue);
+                    mv.visitInsn(Opcodes.DDIV);
+                });
+            } else if (op.call != null) {
                 adj.add(l, () -> adj.times(a, () -> functionSlope(mv, op, l, leafValue, opValue)));
             } else {
                 switch (opc) {
@@ -849,19 +855,7 @@ final class Preaccumulation {
                         adj.add(l, () -> adj.times(a, () -> loadValue(mv, r, leafValue, opValue)));
                         adj.add(r, () -> adj.times(a, () -> loadValue(mv, l, leafValue, opValue)));
                     }
-                    case Opcodes.DDIV -> { // q = l / r: dq/dl = 1 / r, dq/dr = -q / r
-                        adj.add(l, () -> {
-                            adj.push(a);
-                            loadValue(mv, r, leafValue, opValue);
-                            mv.visitInsn(Opcodes.DDIV);
-                        });
-                        adj.add(r, () -> {
-                            adj.times(a, () -> mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op)));
-                            loadValue(mv, r, leafValue, opValue);
-                            mv.visitInsn(Opcodes.DDIV);
-                            mv.visitInsn(Opcodes.DNEG);
-                        });
-                    }
+                    case Opcodes.DDIV -> divide(mv, adj, a, l, r, opValue.get(op), leafValue, opValue);
                     default -> throw new IllegalStateException("opcode " + opc);
                 }
             }
@@ -907,15 +901,69 @@ final class Preaccumulation {
         h.visitEnd();
     }
 
-    /** Pushes f'(x) for a Math function op with argument {@code x} (the conventions of the rule table). */
+    /**
+     * The adjoints q = l / r passes on with adjoint {@code a} (q's value in local {@code q}): dq/dl = 1 / r and
+     * dq/dr = -q / r, with as few divisions as rounding allows. Both operands variables: t = a / r once, l gets t and
+     * r gets -t * q. A constant numerator c: dq/dr = -q * q / c, multiplications only when c is a power of two
+     * (dividing by it is exact as multiplying by 1 / c); so is dividing by a constant power of two. The partials
+     * differ from -a * q / r only by rounding (for a subnormal r, a / r overflows: then dq/dl is infinite too).
+     */
+    private static void divide(MethodVisitor mv, Adjoints adj, Object a, Object l, Object r, int q, int[] leafValue,
+                               Map<Op, Integer> opValue) {
+        if (!(l instanceof Const) && !(r instanceof Const)) {
+            int t = adj.addKept(l, () -> {
+                adj.push(a);
+                loadValue(mv, r, leafValue, opValue);
+                mv.visitInsn(Opcodes.DDIV);
+            });
+            adj.add(r, () -> {
+                mv.visitVarInsn(Opcodes.DLOAD, t);
+                mv.visitVarInsn(Opcodes.DLOAD, q);
+                mv.visitInsn(Opcodes.DMUL);
+                mv.visitInsn(Opcodes.DNEG);
+            });
+        } else if (l instanceof Const c && !(r instanceof Const)) {
+            if (powerOfTwo(c.value())) { // a * ((q * (-1 / c)) * q): q * (1 / c) is about 1 / r, no needless overflow
+                adj.add(r, () -> adj.times(a, () -> {
+                    mv.visitVarInsn(Opcodes.DLOAD, q);
+                    adj.times(-1.0 / c.value(), () -> mv.visitVarInsn(Opcodes.DLOAD, q));
+                    mv.visitInsn(Opcodes.DMUL);
+                }));
+            } else {
+                adj.add(r, () -> {
+                    adj.times(a, () -> mv.visitVarInsn(Opcodes.DLOAD, q));
+                    loadValue(mv, r, leafValue, opValue);
+                    mv.visitInsn(Opcodes.DDIV);
+                    mv.visitInsn(Opcodes.DNEG);
+                });
+            }
+        } else if (r instanceof Const c && !(l instanceof Const)) {
+            if (powerOfTwo(c.value())) {
+                adj.add(l, () -> adj.times(a, () -> mv.visitLdcInsn(1.0 / c.value())));
+            } else {
+                adj.add(l, () -> {
+                    adj.push(a);
+                    mv.visitLdcInsn(c.value());
+                    mv.visitInsn(Opcodes.DDIV);
+                });
+            }
+        }
+    }
+
+    /** A normal power of two (of either sign): its reciprocal is exact, so dividing by it is multiplying by that. */
+    static boolean powerOfTwo(double c) {
+        int e = Math.getExponent(c);
+        return e >= Double.MIN_EXPONENT && e <= Double.MAX_EXPONENT
+                && (Double.doubleToRawLongBits(c) & 0x000F_FFFF_FFFF_FFFFL) == 0;
+    }
+
+    /**
+     * Pushes f'(x) for a Math function op with argument {@code x} (the conventions of the rule table); log's 1 / x is
+     * not here: its adjoint is divided by x directly.
+     */
     private static void functionSlope(MethodVisitor mv, Op op, Object x, int[] leafValue, Map<Op, Integer> opValue) {
         switch (op.call.name) {
             case "exp" -> mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op)); // y
-            case "log" -> { // 1 / x
-                mv.visitInsn(Opcodes.DCONST_1);
-                loadValue(mv, x, leafValue, opValue);
-                mv.visitInsn(Opcodes.DDIV);
-            }
             case "sqrt" -> { // 0.5 / |y|: sqrt(-0.0) is -0.0 and sqrt'(0) = +inf
                 mv.visitLdcInsn(0.5);
                 mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op));
@@ -1057,6 +1105,31 @@ final class Preaccumulation {
             int local = old instanceof Integer v ? v : newLocal();
             mv.visitVarInsn(Opcodes.DSTORE, local);
             state.put(k, local);
+        }
+
+        /**
+         * adj[node] += (the value {@code contribution} pushes), for a node that is not a constant; returns a local that
+         * holds the contribution until the next change of node's adjoint (node's own when it had none).
+         */
+        int addKept(Object node, Runnable contribution) {
+            Object k = key(node);
+            Object old = state.get(k);
+            contribution.run();
+            if (old == null) {
+                int local = newLocal();
+                mv.visitVarInsn(Opcodes.DSTORE, local);
+                state.put(k, local);
+                return local;
+            }
+            int kept = newLocal();
+            mv.visitInsn(Opcodes.DUP2);
+            mv.visitVarInsn(Opcodes.DSTORE, kept);
+            push(old);
+            mv.visitInsn(Opcodes.DADD);
+            int local = old instanceof Integer v ? v : newLocal();
+            mv.visitVarInsn(Opcodes.DSTORE, local);
+            state.put(k, local);
+            return kept;
         }
 
         /** Before a conditional part: the adjoint of {@code node} is made a local (0 or its constant). */

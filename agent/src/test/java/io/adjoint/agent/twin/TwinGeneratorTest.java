@@ -185,6 +185,29 @@ class TwinGeneratorTest {
         assertEquals(2, zeroTests, "zero tests of adjoints computed at run time (before the two products t1*t1, x*x)");
     }
 
+    /**
+     * Divisions in a block's reverse pass: q = 1 / r takes none (dq/dr = -q * q), q = x / y with both operands
+     * variables one for both partials, 3 / r one, x / 4 none; each method also has the forward division.
+     */
+    @Test
+    void divisionsTakeOneDivisionEach() throws Throwable {
+        verify(io.adjoint.agent.twin.targets.Divisions.class, classFile(io.adjoint.agent.twin.targets.Divisions.class));
+        TwinGenerator.Companion companion = TwinGenerator.generate(
+                classFile(io.adjoint.agent.twin.targets.Divisions.class),
+                io.adjoint.agent.twin.targets.Divisions.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        java.util.Map<String, Integer> expected = java.util.Map.of("reciprocal", 1, "quotient", 2, "overThree", 2,
+                "quarter", 1);
+        java.util.Map<String, Integer> actual = new java.util.TreeMap<>();
+        for (String twin : expected.keySet()) {
+            MethodNode pre = generatedMethodCalled(generated, twin, 0);
+            actual.put(twin, (int) java.util.stream.StreamSupport.stream(pre.instructions.spliterator(), false)
+                    .filter(n -> n.getOpcode() == Opcodes.DDIV).count());
+        }
+        assertEquals(new java.util.TreeMap<>(expected), actual, "DDIVs per generated method, the forward one included");
+    }
+
     /** The length of a method's bytecode, as the JVM (and the JIT's inlining policy) counts it. */
     private static int codeLength(MethodNode m) {
         ClassWriter cw = new ClassWriter(0);
