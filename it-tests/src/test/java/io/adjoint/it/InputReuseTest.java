@@ -117,6 +117,44 @@ class InputReuseTest {
         }
     }
 
+    /** A method reference bound to a receiver: the receiver's class selects the method, so the answer differs. */
+    abstract static class Model {
+        abstract double value(double[] x);
+    }
+
+    static final class Plain extends Model {
+        @Override
+        double value(double[] x) {
+            return x[0] * x[1];
+        }
+    }
+
+    static final class Memoising extends Model {
+        private double[] seen;
+        private double last;
+
+        @Override
+        double value(double[] x) {
+            if (x != seen) {
+                seen = x;
+                last = x[0] * x[1];
+            }
+            return last;
+        }
+    }
+
+    static Gradient gradientOf(Model m) {
+        return Gradients.of(m::value); // one lambda class for every receiver
+    }
+
+    @Test
+    void aBoundReceiversClassDecidesForItself() {
+        assertArrayEquals(new double[] {2, 1}, gradientOf(new Plain()).at(1, 2), 0.0);
+        Gradient memoising = gradientOf(new Memoising());
+        assertArrayEquals(new double[] {2, 1}, memoising.at(1, 2), 0.0);
+        assertArrayEquals(new double[] {4, 3}, memoising.at(3, 4), 0.0); // the plain model's answer would reuse
+    }
+
     static double weighted(double[] p, double[] weights) {
         double s = 0;
         for (int i = 0; i < p.length; i++) {
