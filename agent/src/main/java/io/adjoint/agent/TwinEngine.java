@@ -54,7 +54,7 @@ public final class TwinEngine implements Engine {
     public boolean argumentMayEscape(Object function, String samName, String samDesc, int param) {
         // per function class (a lambda's class stands for one implementation method), unless the answer depends on
         // the instance: a lambda bound to a receiver whose class selects the method
-        Map<String, Boolean> known = ESCAPES.get(function.getClass());
+        Map<String, Boolean> known = FUNCTION_ESCAPES.get(function.getClass());
         String key = samName + samDesc + "#" + param;
         Boolean answer = known.get(key);
         if (answer == null) {
@@ -116,19 +116,22 @@ public final class TwinEngine implements Engine {
         return impl == null || mayEscape(impl, samName, samDesc, param);
     }
 
-    /**
-     * Answers per class, keyed by method and parameter: of ArgumentEscape for a method of the class, and of
-     * argumentMayEscape for a function class. Gradients.of(f).at(x) in a loop must not read class files each time.
-     */
-    private static final ClassValue<Map<String, Boolean>> ESCAPES = new ClassValue<>() {
-        @Override
-        protected Map<String, Boolean> computeValue(Class<?> type) {
-            return new ConcurrentHashMap<>();
-        }
-    };
+    /** Answers of ArgumentEscape per class, keyed by method and parameter: read class files once per method. */
+    private static final ClassValue<Map<String, Boolean>> METHOD_ESCAPES = answers();
+    /** Answers of argumentMayEscape per function class, keyed by interface method: Gradients.of(f) in a loop. */
+    private static final ClassValue<Map<String, Boolean>> FUNCTION_ESCAPES = answers();
+
+    private static ClassValue<Map<String, Boolean>> answers() {
+        return new ClassValue<>() {
+            @Override
+            protected Map<String, Boolean> computeValue(Class<?> type) {
+                return new ConcurrentHashMap<>();
+            }
+        };
+    }
 
     private static boolean mayEscape(Class<?> owner, String name, String desc, int param) {
-        return ESCAPES.get(owner).computeIfAbsent(name + desc + "#" + param, k -> ArgumentEscape.mayEscape(
+        return METHOD_ESCAPES.get(owner).computeIfAbsent(name + desc + "#" + param, k -> ArgumentEscape.mayEscape(
                 owner.getClassLoader(), Type.getInternalName(owner), name, desc, param));
     }
 
