@@ -378,6 +378,69 @@ public final class Tape {
         return r;
     }
 
+    // ---- accumulation runs: a loop-carried sum's node left open across iterations ------------------------------
+    //
+    // Twin code (agent twin/AccumulationRuns) keeps a run's state in its own locals: where the node's arguments begin
+    // (open), the cursor (the next free argument), the limit of the cursor, and the running value. Each iteration
+    // writes its arguments at the cursor (runArg) and nothing else; the node is written once, by runEnd, before
+    // anything else records, reads the sum or leaves through a handler. Until then the arguments lie past `args`,
+    // where the next recording operation would overwrite them: a run abandoned (its frame gone, its local
+    // overwritten) leaves no trace on the tape. So the loop carries its cursor and sum in registers instead of
+    // storing and reloading the tape's fields each iteration.
+
+    /** Starts a run: room for at least {@code room} arguments and the node; returns where its arguments begin. */
+    public int runOpen(int room) {
+        if (nodes == value.length || args + room > argNode.length) {
+            makeRoom(room);
+        }
+        return args;
+    }
+
+    /** The cursor a run begun at {@code open} must not pass: the node's arity cap and the arguments' capacity. */
+    public int runLimit(int open) {
+        return Math.min(open + MAX_ARITY, argNode.length);
+    }
+
+    /** Writes the argument {@code slot} with partial {@code d} at cursor {@code p} when active; the next cursor. */
+    public int runArg(int p, long slot, double d) {
+        if (Slot.isActive(slot)) {
+            argNode[p] = Slot.node(slot);
+            partial[p] = d;
+            return p + 1;
+        }
+        return p;
+    }
+
+    /** The value a run's block computed last (set by the block, read back by the twin at once). */
+    private double runValue;
+
+    public void runValue(double v) {
+        runValue = v;
+    }
+
+    public double runValue() {
+        return runValue;
+    }
+
+    /**
+     * Ends a run: the node of value {@code v} with the arguments in {@code [open, p)}, or the passive {@code v} when it
+     * has none (a sum of constants). Nothing recorded since {@link #runOpen} (the twin ends a run before any other
+     * recording operation), so the arguments are the last ones and the node the next.
+     */
+    public long runEnd(int open, int p, double v) {
+        if (p == open) {
+            return Slot.passive(v);
+        }
+        if (nodes == value.length) {
+            ensureNodes();
+        }
+        args = p;
+        value[nodes] = v;
+        arity[nodes] = (byte) (p - open);
+        accumulated = NO_ACCUMULATION; // endAccumulate merges only into the node it made last
+        return Slot.active(nodes++);
+    }
+
     /** An active slot whose node never exists (index 2^50 - 1): no accumulation yet. */
     private static final long NO_ACCUMULATION = Slot.TAG | ((1L << 50) - 1);
 

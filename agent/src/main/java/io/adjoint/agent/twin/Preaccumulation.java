@@ -726,6 +726,16 @@ final class Preaccumulation {
     // ---- generation of pre$N(long leaf0, ..., long leafK-1, Tape t) ----------------------------------
 
     /** Adds the generated methods to the companion class. */
+    /** The accumulating block generated as {@code name} (a loop-carried sum), or null. */
+    Tree accumulating(String name) {
+        for (Tree t : trees) {
+            if (t.name().equals(name)) {
+                return t.accumulator() >= 0 ? t : null;
+            }
+        }
+        return null;
+    }
+
     void emit(ClassVisitor cv, String companion) {
         for (Tree tree : trees) {
             emit(cv, tree, companion);
@@ -748,29 +758,71 @@ final class Preaccumulation {
     }
 
     private void emit(ClassVisitor cv, Tree tree, String companion) {
+        emit(cv, tree, companion, false);
+        if (tree.accumulator >= 0) {
+            emit(cv, tree, companion, true);
+        }
+        // pre$N$2: the same operations one by one through Ops, which record second derivatives
+        int k = tree.leaves;
+        MethodVisitor h = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+                tree.name + "$2", descriptor(k), null, null);
+        h.visitCode();
+        replay(h, ops(tree.root), 2 * k, 2 * k + 1); // pre$N$2 takes no owned node
+        h.visitInsn(Opcodes.LRETURN);
+        h.visitMaxs(0, 0);
+        h.visitEnd();
+    }
+
+    /** The name of the run variant of accumulating block {@code name} ({@link AccumulationRuns}). */
+    static String runName(String name) {
+        return name + "$run";
+    }
+
+    /**
+     * The descriptor of a block's run variant: the leaf slots (the accumulator's ignored), the running sum, the
+     * cursor, the tape; it returns the next cursor and leaves the new sum in {@link io.adjoint.internal.Tape#runValue()}.
+     */
+    static String runDescriptor(int leaves) {
+        return "(" + "J".repeat(leaves) + "DI" + TAPE_DESC + ")I";
+    }
+
+    /**
+     * {@code pre$N}, or with {@code run} its run variant {@code pre$N$run}: the same value and partials, the
+     * accumulator's value taken from the running sum instead of its slot, the other arguments written at the cursor
+     * ({@code Tape.runArg}), no node ended: {@link AccumulationRuns} keeps the node open in the twin's locals.
+     */
+    private void emit(ClassVisitor cv, Tree tree, String companion, boolean run) {
         int k = tree.leaves;
         int acc = tree.accumulator;
         MethodVisitor mv = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
-                tree.name, acc < 0 ? descriptor(k) : accumulatingDescriptor(k), null, null);
+                run ? runName(tree.name) : tree.name,
+                run ? runDescriptor(k) : acc < 0 ? descriptor(k) : accumulatingDescriptor(k), null, null);
         mv.visitCode();
         int owned = 2 * k; // an accumulating method's int parameter
-        int tape = acc < 0 ? 2 * k : 2 * k + 1;
+        int runSum = 2 * k, cursor = 2 * k + 2; // the run variant's parameters
+        int tape = run ? 2 * k + 3 : acc < 0 ? 2 * k : 2 * k + 1;
         int next = tape + 1;
-        // the second-order path (Hessians): a method of its own, so that this one stays small enough to inline
-        Label firstOrder = new Label();
-        mv.visitVarInsn(Opcodes.ALOAD, tape);
-        mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "isSecondOrder", "()Z", false);
-        mv.visitJumpInsn(Opcodes.IFEQ, firstOrder);
-        for (int i = 0; i < k; i++) {
-            mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
+        if (!run) {
+            // the second-order path (Hessians): a method of its own, so that this one stays small enough to inline
+            Label firstOrder = new Label();
+            mv.visitVarInsn(Opcodes.ALOAD, tape);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "isSecondOrder", "()Z", false);
+            mv.visitJumpInsn(Opcodes.IFEQ, firstOrder);
+            for (int i = 0; i < k; i++) {
+                mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, tape);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, companion, tree.name + "$2", descriptor(k), false);
+            mv.visitInsn(Opcodes.LRETURN);
+            mv.visitLabel(firstOrder);
         }
-        mv.visitVarInsn(Opcodes.ALOAD, tape);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, companion, tree.name + "$2", descriptor(k), false);
-        mv.visitInsn(Opcodes.LRETURN);
-        mv.visitLabel(firstOrder);
         // leaf values
         int[] leafValue = new int[k];
         for (int i = 0; i < k; i++) {
+            if (run && i == acc) {
+                leafValue[i] = runSum;
+                continue;
+            }
             leafValue[i] = next;
             next += 2;
             mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
@@ -795,17 +847,18 @@ final class Preaccumulation {
             next += 2;
         }
         int rootValue = opValue.get(tree.root);
-        // all leaves passive: a passive result, nothing recorded
-        Label record = new Label();
-        for (int i = 0; i < k; i++) {
-            mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
-            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/adjoint/internal/Slot", "isActive", "(J)Z", false);
-            mv.visitJumpInsn(Opcodes.IFNE, record);
+        if (!run) { // all leaves passive: a passive result, nothing recorded (a run's node exists already)
+            Label record = new Label();
+            for (int i = 0; i < k; i++) {
+                mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
+                mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/adjoint/internal/Slot", "isActive", "(J)Z", false);
+                mv.visitJumpInsn(Opcodes.IFNE, record);
+            }
+            mv.visitVarInsn(Opcodes.DLOAD, rootValue);
+            mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
+            mv.visitInsn(Opcodes.LRETURN);
+            mv.visitLabel(record);
         }
-        mv.visitVarInsn(Opcodes.DLOAD, rootValue);
-        mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Double", "doubleToRawLongBits", "(D)J", false);
-        mv.visitInsn(Opcodes.LRETURN);
-        mv.visitLabel(record);
         // reverse over the DAG: the adjoints of operations and leaves
         Adjoints adj = new Adjoints(mv, next);
         adj.constant(tree.root, 1.0);
@@ -867,6 +920,31 @@ final class Preaccumulation {
         // a loop-carried sum whose accumulator's partial is exactly 1 (as planned): its argument is left out, and
         // t.endAccumulate(value, acc, owned) merges the node into the accumulator's when it may, else adds it
         boolean accumulates = acc >= 0 && adj.ofLeaf(acc) instanceof Double one && one == 1.0;
+        if (run) {
+            if (!accumulates) { // planned only with a partial of exactly 1 (constantAdjoint): never here
+                throw new IllegalStateException(tree.name + ": the accumulator's partial is not 1");
+            }
+            // cursor = t.runArg(cursor, leaf_i, adj_i) for each other leaf; t.runValue(value); return cursor
+            for (int i = 0; i < k; i++) {
+                if (i == acc) {
+                    continue;
+                }
+                mv.visitVarInsn(Opcodes.ALOAD, tape);
+                mv.visitVarInsn(Opcodes.ILOAD, cursor);
+                mv.visitVarInsn(Opcodes.LLOAD, 2 * i);
+                adj.push(adj.ofLeaf(i));
+                mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "runArg", "(IJD)I", false);
+                mv.visitVarInsn(Opcodes.ISTORE, cursor);
+            }
+            mv.visitVarInsn(Opcodes.ALOAD, tape);
+            mv.visitVarInsn(Opcodes.DLOAD, rootValue);
+            mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "runValue", "(D)V", false);
+            mv.visitVarInsn(Opcodes.ILOAD, cursor);
+            mv.visitInsn(Opcodes.IRETURN);
+            mv.visitMaxs(0, 0);
+            mv.visitEnd();
+            return;
+        }
         mv.visitVarInsn(Opcodes.ALOAD, tape);
         pushInt(mv, k);
         mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, TAPE, "begin", "(I)V", false);
@@ -891,14 +969,6 @@ final class Preaccumulation {
         mv.visitInsn(Opcodes.LRETURN);
         mv.visitMaxs(0, 0);
         mv.visitEnd();
-        // pre$N$2: the same operations one by one through Ops, which record second derivatives
-        MethodVisitor h = cv.visitMethod(Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
-                tree.name + "$2", descriptor(k), null, null);
-        h.visitCode();
-        replay(h, order, 2 * k, 2 * k + 1); // pre$N$2 takes no owned node
-        h.visitInsn(Opcodes.LRETURN);
-        h.visitMaxs(0, 0);
-        h.visitEnd();
     }
 
     /**

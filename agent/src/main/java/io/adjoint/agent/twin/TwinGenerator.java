@@ -33,6 +33,8 @@ public final class TwinGenerator {
     public static final String SUFFIX = "$$AdjointTwin";
     /** Statement-level preaccumulation; off with -Dadjoint.preaccumulate=false (to compare, or to rule it out). */
     static final boolean PREACCUMULATE = !"false".equals(System.getProperty("adjoint.preaccumulate"));
+    /** Accumulation runs ({@link AccumulationRuns}); off with -Dadjoint.runs=false (to compare, or to rule them out). */
+    static final boolean RUNS = !"false".equals(System.getProperty("adjoint.runs"));
     static final String LINKER = "io/adjoint/agent/link/Linker";
     private static final String BOOTSTRAP_DESC = "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
             + "Ljava/lang/invoke/MethodType;ILjava/lang/String;Ljava/lang/String;Ljava/lang/String;)"
@@ -97,8 +99,8 @@ public final class TwinGenerator {
                 twinName = m.name + "$" + k;
             }
             names.put(m.name + m.desc, twinName);
-            MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
-                    twinName, twinDesc, null, null);
+            MethodNode twin = new MethodNode(Opcodes.ASM9, Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC
+                    | Opcodes.ACC_SYNTHETIC, twinName, twinDesc, null, null);
             int paramSlots = (isStatic ? 0 : 1);
             for (Type t : Type.getArgumentTypes(m.desc)) {
                 paramSlots += t.getSize();
@@ -109,11 +111,15 @@ public final class TwinGenerator {
                 pre.rewrite(host.name, m); // may add locals: the tape's local comes after them
             }
             int maxLocals = Math.max(m.maxLocals, paramSlots);
-            TwinMethodAdapter adapter = new TwinMethodAdapter(mv, paramSlots, maxLocals, where, host.sourceFile,
+            TwinMethodAdapter adapter = new TwinMethodAdapter(twin, paramSlots, maxLocals, where, host.sourceFile,
                     hierarchy, companionName);
             adapter.cacheShadows(ShadowCaches.sites(host.name, m));
             adapter.constructingByHandle(TwinMethodAdapter.newDupInits(host.name, m));
             m.accept(adapter);
+            if (PREACCUMULATE && RUNS) {
+                AccumulationRuns.rewrite(companionName, twin, pre::accumulating); // loop-carried sums kept open
+            }
+            twin.accept(cw);
         }
         pre.emit(cw, companionName);
         cw.visitEnd();

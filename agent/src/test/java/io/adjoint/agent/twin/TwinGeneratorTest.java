@@ -83,8 +83,9 @@ class TwinGeneratorTest {
         ClassNode generated = new ClassNode();
         new ClassReader(companion.bytes()).accept(generated, 0);
         // Rosenbrock's loop body: x[i+1] and x[i] read once each, one node with leaves f, x[i], x[i+1]
-        // (f += ... is a loop-carried sum: the generated method also takes f's owned node, see loopCarriedSums)
-        assertEquals(java.util.List.of("daload", "daload", "pre$(JJJI)"), calls(generated, "rosenbrock"));
+        // (f += ... is a loop-carried sum: the generated method also takes f's owned node, see loopCarriedSums; in a
+        // loop its run variant comes first, see sumsInLoopsRunWithTheirStateInLocals)
+        assertEquals(java.util.List.of("daload", "daload", "run$(JJJDI)", "pre$(JJJI)"), calls(generated, "rosenbrock"));
         // t is read after the loop: its own node; s's statement reads it
         assertEquals(java.util.List.of("daload", "pre$(J)", "pre$(JJI)", "add"), calls(generated, "readAfterTheBlock"));
         // a store or a call between two reads of x[0]: read twice (a is also stored into x: a node of its own)
@@ -111,7 +112,7 @@ class TwinGeneratorTest {
             assertTrue(pre.desc.contains("I"), twin + ": " + pre.desc);
             assertEquals(java.util.List.of("begin", "endAccumulate"), tapeCalls(pre), twin);
         }
-        assertEquals(java.util.List.of("daload", "daload", "pre$(JJJI)"), calls(generated, "dot"));
+        assertEquals(java.util.List.of("daload", "daload", "run$(JJJDI)", "pre$(JJJI)"), calls(generated, "dot"));
         for (String twin : new String[] {"readInTheTerm", "subtractedFrom"}) {
             MethodNode pre = generatedMethodCalled(generated, twin, 0);
             assertTrue(!pre.desc.contains("I"), twin + ": " + pre.desc);
@@ -123,12 +124,66 @@ class TwinGeneratorTest {
         assertEquals(2, disowns(generated, "dot"));
     }
 
+    /**
+     * Accumulation runs (twin/AccumulationRuns): a loop-carried sum in a loop with nothing else that records keeps its
+     * node open in the twin's locals: the twin calls the block's run variant (which writes the arguments at the cursor,
+     * Tape.runArg, and ends no node) and ends the run with Tape.runEnd where the sum is read after the loop; the
+     * usual call stays for second-order recordings. No run where the sum is read inside the loop, where another block
+     * or a call records in the loop, or where the sum is not in a loop. Derivatives: it-tests' AccumulationRunsTest.
+     */
+    @Test
+    void sumsInLoopsRunWithTheirStateInLocals() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        for (String twin : new String[] {"dot", "rosenbrock", "subtracted", "onTheRight", "plainSum"}) {
+            java.util.List<String> calls = calls(generated, twin);
+            assertEquals(1, calls.stream().filter(c -> c.startsWith("run$")).count(), twin + ": " + calls);
+            assertTrue(tapeMethods(generated, twin).contains("runEnd"), twin);
+            MethodNode run = generated.methods.stream().filter(g -> g.name.endsWith("$run")
+                    && calledBy(generated, twin, g.name)).findFirst().orElseThrow();
+            java.util.List<String> recording = tapeMethods(run);
+            assertTrue(recording.contains("runArg") && recording.contains("runValue"), twin + ": " + recording);
+            assertTrue(!recording.contains("begin") && !recording.contains("endAccumulate")
+                    && !recording.contains("isSecondOrder"), twin + ": " + recording);
+        }
+        for (String twin : new String[] {"copiedMidLoop", "readAfterTheBlock", "sumOutsideALoop", "sumWithACall"}) {
+            assertTrue(calls(generated, twin).stream().noneMatch(c -> c.startsWith("run$")), twin);
+            assertTrue(!tapeMethods(generated, twin).contains("runEnd"), twin);
+        }
+    }
+
+    private static boolean calledBy(ClassNode companion, String twin, String callee) {
+        MethodNode m = companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow();
+        for (AbstractInsnNode n : m.instructions) {
+            if (n instanceof MethodInsnNode c && c.name.equals(callee)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static java.util.List<String> tapeMethods(ClassNode companion, String twin) {
+        return tapeMethods(companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow());
+    }
+
+    /** The names of the Tape methods {@code m} calls, in order. */
+    private static java.util.List<String> tapeMethods(MethodNode m) {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (AbstractInsnNode n : m.instructions) {
+            if (n instanceof MethodInsnNode c && c.owner.endsWith("/Tape")) {
+                out.add(c.name);
+            }
+        }
+        return out;
+    }
+
     /** The {@code which}-th generated method the twin calls. */
     private static MethodNode generatedMethodCalled(ClassNode companion, String twin, int which) {
         MethodNode m = companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow();
         int k = 0;
         for (AbstractInsnNode n : m.instructions) {
-            if (n instanceof MethodInsnNode c && c.name.startsWith("pre$") && k++ == which) {
+            if (n instanceof MethodInsnNode c && c.name.startsWith("pre$") && !c.name.endsWith("$run") && k++ == which) {
                 return companion.methods.stream().filter(g -> g.name.equals(c.name)).findFirst().orElseThrow();
             }
         }
@@ -150,9 +205,16 @@ class TwinGeneratorTest {
     /** The number of {@code iconst_m1; istore} pairs in a twin: its accumulators' nodes given up. */
     private static int disowns(ClassNode companion, String twin) {
         MethodNode m = companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow();
+        java.util.Set<Integer> owned = new java.util.HashSet<>(); // the locals Tape.owner's results go to
+        for (AbstractInsnNode n : m.instructions) {
+            if (n instanceof MethodInsnNode c && c.name.equals("owner") && n.getNext().getOpcode() == Opcodes.ISTORE) {
+                owned.add(((org.objectweb.asm.tree.VarInsnNode) n.getNext()).var);
+            }
+        }
         int count = 0;
         for (AbstractInsnNode n : m.instructions) {
-            if (n.getOpcode() == Opcodes.ICONST_M1 && n.getNext() != null && n.getNext().getOpcode() == Opcodes.ISTORE) {
+            if (n.getOpcode() == Opcodes.ICONST_M1 && n.getNext() != null && n.getNext().getOpcode() == Opcodes.ISTORE
+                    && owned.contains(((org.objectweb.asm.tree.VarInsnNode) n.getNext()).var)) {
                 count++;
             }
         }
@@ -325,7 +387,7 @@ class TwinGeneratorTest {
         for (AbstractInsnNode n : m.instructions) {
             if (n instanceof MethodInsnNode c) {
                 if (c.name.startsWith("pre$")) {
-                    out.add("pre$(" + c.desc.substring(1, c.desc.indexOf('L')) + ")");
+                    out.add((c.name.endsWith("$run") ? "run$(" : "pre$(") + c.desc.substring(1, c.desc.indexOf('L')) + ")");
                 } else if (c.owner.endsWith("/Ops") && CACHE_CALLS.contains(c.name)) {
                     continue; // a site's shadow cache: see elementSitesInLoopsHaveShadowCaches
                 } else if (c.owner.endsWith("/Ops") || !c.owner.startsWith("io/adjoint/internal")) {

@@ -123,4 +123,21 @@ public class Blocks {
         }
         return s + t;
     }
+
+    /** An accumulation outside any loop: no run (nothing to gain). */
+    public static double sumOutsideALoop(double[] x) {
+        double s = x[0];
+        s += x[1] * x[2];
+        return s;
+    }
+
+    /** A call in the loop (touch is never inlined) may record: no run. */
+    public static double sumWithACall(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i];
+            touch(x);
+        }
+        return s;
+    }
 }

@@ -1,0 +1,196 @@
+package io.adjoint.it.validation;
+
+import io.adjoint.Gradients;
+import org.junit.jupiter.api.Test;
+
+import static io.adjoint.it.validation.V.ANALYTIC;
+
+/**
+ * Accumulation runs (agent twin/AccumulationRuns, core Tape.runOpen/runArg/runEnd): a loop-carried sum's node kept
+ * open in the twin's locals must give the same gradients as one node per iteration, wherever the run ends (loop exit,
+ * break, a handler, a read of the sum), is abandoned (the local overwritten, an exception leaving the method) or does
+ * not start (Hessians, a read of the sum inside the loop). Each target against a hand-derived gradient (or a hand-written
+ * adjoint), in reverse and forward mode (V.gradient); the generated code's shape: TwinGeneratorTest.
+ */
+class AccumulationRunsTest {
+    /** 300 values: more iterations than one node has arguments (127), so runs roll over to a new node. */
+    private static double[] values(int n) {
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = Math.sin(0.37 * i + 0.2) * 1.5;
+        }
+        return x;
+    }
+
+    private static double[] scaled(double[] x, double c) {
+        double[] g = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            g[i] = c * x[i];
+        }
+        return g;
+    }
+
+    @Test
+    void aRunOverTheWholeLoopAndPastTheTapesCapacity() {
+        for (int n : new int[] {1, 2, 126, 127, 128, 300}) {
+            double[] x = values(n);
+            V.gradient("squares, n = " + n, RunsTarget::squares, x, scaled(x, 2), ANALYTIC);
+        }
+        // reverse mode only (forward mode takes one pass per input): the tape's arrays grow while runs are open
+        double[] x = values(200_001);
+        V.compare("squares, n = 200001", scaled(x, 2), Gradients.of(RunsTarget::squares).at(x), ANALYTIC);
+        double[][] h = Gradients.hessian(RunsTarget::squares).at(values(5));
+        for (int i = 0; i < 5; i++) {
+            double[] row = new double[5];
+            row[i] = 2;
+            V.compare("squares Hessian row " + i, row, h[i], ANALYTIC);
+        }
+    }
+
+    @Test
+    void innerSumsRestartedInEachOuterIteration() {
+        int n = 17; // 17 x 17 inputs, 17 sums
+        double[] x = values(n * n);
+        double[] g = new double[n * n];
+        for (int r = 0; r < n; r++) {
+            double y = 0;
+            for (int c = 0; c < n; c++) {
+                y += (r + 2 * c + 1) * x[r * n + c];
+            }
+            for (int c = 0; c < n; c++) {
+                g[r * n + c] = 2 * y * (r + 2 * c + 1);
+            }
+        }
+        V.gradient("rows squared", RunsTarget::rowsSquared, x, g, ANALYTIC);
+        double[] last = new double[n * n];
+        for (int c = 0; c < n; c++) {
+            last[(n - 1) * n + c] = c + 1;
+        }
+        V.gradient("last row only", RunsTarget::lastRowOnly, x, last, ANALYTIC);
+        V.hessianAgainstFd("rows squared", RunsTarget::rowsSquared, values(9));
+    }
+
+    @Test
+    void loopsLeftEarly() {
+        double[] x = values(300);
+        x[250] = 11; // break here
+        double[] g = new double[x.length];
+        for (int i = 0; i < 250; i++) {
+            g[i] = x[i] < 0 ? 0 : 6 * x[i] * x[i];
+        }
+        V.gradient("break and continue", RunsTarget::earlyExit, x, g, ANALYTIC);
+    }
+
+    @Test
+    void exceptionsCaughtInsideAndAfterTheLoop() {
+        for (int n : new int[] {5, 300}) {
+            double[] x = values(n);
+            // caughtInTheLoop, by a hand-written forward accumulation of the gradient of s
+            double s = 0;
+            double[] gs = new double[n];
+            for (int i = 0; i < n; i++) {
+                int j = (i * 7) % (n + 1);
+                if (j == n) {
+                    s *= 3;
+                    for (int k = 0; k < n; k++) {
+                        gs[k] *= 3;
+                    }
+                } else {
+                    s += x[i] * x[j];
+                    gs[i] += x[j];
+                    gs[j] += x[i];
+                }
+            }
+            V.gradient("caught in the loop, n = " + n, RunsTarget::caughtInTheLoop, x, gs, ANALYTIC);
+            double squares = 0;
+            for (double v : x) {
+                squares += v * v;
+            }
+            V.gradient("caught after the loop, n = " + n, RunsTarget::caughtAfterTheLoop, x, scaled(x, 4 * squares),
+                    ANALYTIC);
+        }
+    }
+
+    @Test
+    void aRunAbandonedByAnExceptionLeavesNoTrace() {
+        double[] x = values(300);
+        double[] g = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            g[i] = i + 1;
+        }
+        g[0] += 5;
+        V.gradient("abandoned by the callee", RunsTarget::abandonedByTheCallee, x, g, ANALYTIC);
+    }
+
+    @Test
+    void localSlotsReusedBySumsAndInts() {
+        double[] x = values(300);
+        double a = 0, b = 1;
+        for (double v : x) {
+            a += v * v;
+            b += 3 * v;
+        }
+        double[] g = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            g[i] = 2 * x[i] * b + 3 * a;
+        }
+        V.gradient("slots reused", RunsTarget::slotsReused, x, g, ANALYTIC);
+    }
+
+    /** The value of RunsTarget.halves and its gradient added into g (times {@code w}), by hand. */
+    private static double halves(double[] x, int from, int to, double[] g, double w) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += x[i] * x[i];
+        }
+        for (int i = from; i < to; i++) {
+            g[i] += w * Math.cos(s) * 2 * x[i];
+        }
+        if (to - from > 3) {
+            int mid = (from + to) / 2;
+            double left = halves(x, from, mid, new double[x.length], 0);
+            double right = halves(x, mid, to, new double[x.length], 0);
+            halves(x, from, mid, g, w * right);
+            halves(x, mid, to, g, w * left);
+            return Math.sin(s) + left * right;
+        }
+        return Math.sin(s);
+    }
+
+    @Test
+    void sumsPassedOnAndRecursion() {
+        double[] x = values(40);
+        for (int i = 0; i < x.length; i++) {
+            x[i] *= 0.3;
+        }
+        double[] g = new double[x.length];
+        halves(x, 0, x.length, g, 1);
+        V.gradient("recursive halves", RunsTarget::recursive, x, g, ANALYTIC);
+    }
+
+    @Test
+    void passiveTermsAndPassiveSums() {
+        double[] x = values(300);
+        V.gradient("partly passive", RunsTarget::partlyPassive, x, scaled(x, 2), ANALYTIC);
+        double[] g = new double[x.length];
+        g[0] = 612.5; // sum of i / 2 for i < 50
+        V.gradient("a constant sum", RunsTarget::constantSum, x, g, ANALYTIC);
+    }
+
+    @Test
+    void subtractedFromAnActiveStart() {
+        double[] x = values(300);
+        double[] g = scaled(x, -0.5);
+        g[0] += x[1];
+        g[1] += x[0];
+        V.gradient("from an active start", RunsTarget::fromAnActiveStart, x, g, ANALYTIC);
+    }
+
+    @Test
+    void elementAndFieldStoresInTheLoop() {
+        double[] x = values(300);
+        double[] g = scaled(x, 2);
+        g[x.length - 1] += 2 * x[x.length - 1];
+        V.gradient("with stores", RunsTarget::withStores, x, g, ANALYTIC);
+    }
+}

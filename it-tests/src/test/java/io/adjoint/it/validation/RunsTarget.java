@@ -1,0 +1,197 @@
+package io.adjoint.it.validation;
+
+/**
+ * Target: loop-carried sums whose node stays open in the twin's locals (agent twin/AccumulationRuns), in the shapes
+ * where a run must end, be abandoned or never start. AccumulationRunsTest checks each against hand-derived gradients.
+ */
+public final class RunsTarget {
+    private RunsTarget() {
+    }
+
+    /** A run over the whole loop: sum of x[i]^2 (hundreds of thousands of elements grow the tape mid-run). */
+    public static double squares(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i];
+        }
+        return s;
+    }
+
+    /** y = A x row by row, then sum of y_i^2: the inner sum restarts from 0 in each outer iteration (abandoned run). */
+    public static double rowsSquared(double[] x) {
+        int n = (int) Math.round(Math.sqrt(x.length));
+        double total = 0;
+        for (int r = 0; r < n; r++) {
+            double s = 0;
+            for (int c = 0; c < n; c++) {
+                s += (r + 2 * c + 1) * x[r * n + c];
+            }
+            total += s * s;
+        }
+        return total;
+    }
+
+    /** The inner sum read only in the last outer iteration: the reset s = 0 must abandon the unread run. */
+    public static double lastRowOnly(double[] x) {
+        int n = (int) Math.round(Math.sqrt(x.length));
+        double result = 0;
+        for (int r = 0; r < n; r++) {
+            double s = 0;
+            for (int c = 0; c < n; c++) {
+                s += (c + 1) * x[r * n + c];
+            }
+            if (r == n - 1) {
+                result = s;
+            }
+        }
+        return result;
+    }
+
+    /** A loop left early (break on the value) and iterations skipped (continue): the run ends at the exit. */
+    public static double earlyExit(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (x[i] < 0) {
+                continue;
+            }
+            if (x[i] > 10) {
+                break;
+            }
+            s += x[i] * x[i] * x[i];
+        }
+        return s * 2;
+    }
+
+    /** An exception thrown inside the loop and caught inside it: the handler ends the run, then the sum goes on. */
+    public static double caughtInTheLoop(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            try {
+                s += x[i] * x[(i * 7) % (x.length + 1)];
+            } catch (ArrayIndexOutOfBoundsException e) {
+                s = s * 3;
+            }
+        }
+        return s;
+    }
+
+    /** The same loop inside a try: the exception leaves the loop; the handler reads the sum. */
+    public static double caughtAfterTheLoop(double[] x) {
+        double s = 0;
+        try {
+            for (int i = 0; ; i++) {
+                s += x[i] * x[i];
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return s * s;
+        }
+    }
+
+    /** A sum abandoned by an exception that leaves the method, caught by the caller, which records more. */
+    public static double abandonedByTheCallee(double[] x) {
+        double kept = 0;
+        try {
+            kept = throwsMidway(x);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            kept = x[0] * 5;
+        }
+        double t = 0;
+        for (int i = 0; i < x.length; i++) {
+            t += x[i] * (i + 1);
+        }
+        return kept + t;
+    }
+
+    /** Reads x[n] in its last iteration: the exception comes from an element read, with the run still open. */
+    private static double throwsMidway(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i + 1] * 100;
+        }
+        return s;
+    }
+
+    /** Two sums in sequence sharing one local slot (javac reuses it), then an int in the same slot. */
+    public static double slotsReused(double[] x) {
+        double a;
+        {
+            double s = 0;
+            for (int i = 0; i < x.length; i++) {
+                s += x[i] * x[i];
+            }
+            a = s;
+        }
+        double b;
+        {
+            double u = 1;
+            for (int i = 0; i < x.length; i++) {
+                u += x[i] * 3;
+            }
+            b = u;
+        }
+        int k = 0;
+        for (int j = 0; j < x.length; j++) {
+            k += j;
+        }
+        return a * b + k;
+    }
+
+    /** The run's sum passed to a call after the loop, and a recursive call of the method itself. */
+    public static double recursive(double[] x) {
+        return halves(x, 0, x.length);
+    }
+
+    private static double halves(double[] x, int from, int to) {
+        double s = 0;
+        for (int i = from; i < to; i++) {
+            s += x[i] * x[i];
+        }
+        if (to - from > 3) {
+            int mid = (from + to) / 2;
+            return Math.sin(s) + halves(x, from, mid) * halves(x, mid, to);
+        }
+        return Math.sin(s);
+    }
+
+    /** A term that is passive in some iterations (a constant) and active in others. */
+    public static double partlyPassive(double[] x) {
+        double s = 0;
+        for (int i = 0; i < 2 * x.length; i++) {
+            double v = i < x.length ? x[i] : i;
+            s += v * v;
+        }
+        return s;
+    }
+
+    /** A sum of constants only, inside a recorded function: passive, then multiplied by an active value. */
+    public static double constantSum(double[] x) {
+        double s = 0;
+        for (int i = 0; i < 50; i++) {
+            s += i * 0.5;
+        }
+        return s * x[0];
+    }
+
+    /** s -= term over more than one node's arguments, starting from an active value. */
+    public static double fromAnActiveStart(double[] x) {
+        double s = x[0] * x[1];
+        for (int i = 0; i < x.length; i++) {
+            s -= x[i] * x[i] * 0.25;
+        }
+        return s;
+    }
+
+    /** A sum whose loop also writes array elements and a static field (operations that never record): one run. */
+    public static double withStores(double[] x) {
+        double[] copy = new double[x.length];
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            copy[i] = x[i];
+            lastSeen = x[i];
+            s += x[i] * x[i];
+        }
+        return s + copy[x.length - 1] * lastSeen;
+    }
+
+    private static double lastSeen;
+}
