@@ -388,17 +388,29 @@ public final class Tape {
     // overwritten) leaves no trace on the tape. So the loop carries its cursor and sum in registers instead of
     // storing and reloading the tape's fields each iteration.
 
-    /** Starts a run: room for at least {@code room} arguments and the node; returns where its arguments begin. */
-    public int runOpen(int room) {
-        if (nodes == value.length || args + room > argNode.length) {
-            makeRoom(room);
+    /**
+     * Starts a run that extends the sum {@code acc}: room for {@link #MAX_ARITY} arguments and the node, {@code acc}
+     * as the first argument (partial 1) when active; returns the cursor, with {@link #runFrom()} and {@link #runValue()}
+     * (acc's value) to be read at once. Returns -1 while second derivatives are recorded: runs never start then (the
+     * block's usual path records them).
+     */
+    public int runOpen(long acc) {
+        if (secondOrder) {
+            return -1;
         }
-        return args;
+        if (nodes == value.length || args + MAX_ARITY > argNode.length) {
+            makeRoom(MAX_ARITY);
+        }
+        runFrom = args;
+        runValue = val(acc, this);
+        return runArg(args, acc, 1.0);
     }
 
-    /** The cursor a run begun at {@code open} must not pass: the node's arity cap and the arguments' capacity. */
-    public int runLimit(int open) {
-        return Math.min(open + MAX_ARITY, argNode.length);
+    /** Where the run {@link #runOpen} started last begins its arguments. */
+    private int runFrom;
+
+    public int runFrom() {
+        return runFrom;
     }
 
     /** Writes the argument {@code slot} with partial {@code d} at cursor {@code p} when active; the next cursor. */
@@ -411,7 +423,7 @@ public final class Tape {
         return p;
     }
 
-    /** The value a run's block computed last (set by the block, read back by the twin at once). */
+    /** The value a run's block computed last, or the sum a run starts from (set, then read back by the twin at once). */
     private double runValue;
 
     public void runValue(double v) {

@@ -35,23 +35,26 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
  *
  * <p><b>Why.</b> Through {@code begin/arg/endAccumulate} each iteration loads and stores the tape's cursor, node count
  * and last node, and reads the running sum back from the tape: a chain through memory from one iteration to the next.
- * A run keeps the cursor ({@code p}), where the node's arguments begin ({@code open}), the cursor's limit and the
- * running sum in locals; each iteration only writes its arguments at the cursor ({@code pre$N$run}). Rosenbrock's
- * gradient at n = 10^4 recorded this way by hand took 40% less time.
+ * A run keeps the cursor, where the node's arguments begin ({@code open}) and the running sum in locals; each
+ * iteration only writes its arguments at the cursor ({@code pre$N$run}). Rosenbrock's gradient at n = 10^4 recorded
+ * this way by hand took 40% less time.
  *
  * <p><b>Why it is exact.</b> The node is written ({@code Tape.runEnd}) before anything could see that it is missing:
  * before every other call that may record (everything but a list of element, field and comparison helpers that never
- * touch the tape's nodes), before every other read of the accumulator's local. An exception handler is one more path: the run's state is in
- * locals, which it sees as they were (and a handler that reads the sum ends the run there). A store into the accumulator's local (or a local overlapping it) abandons the run: its arguments lie past
- * the tape's cursor and are overwritten by the next recording operation, its node never existed. Where the
- * accumulator's local does not hold a {@code long} in the verifier's view (unset, or reused by another variable) the
- * run's value is dead, so nothing is written there. While second derivatives are recorded no run starts (the block's
- * usual path runs). Which loops get a run is only a matter of speed: a site gets one when some cycle through it (its
- * loop, the innermost one around it) has no such point, so that the run lasts as long as that loop.
+ * touch the tape's nodes) and before every other read of the accumulator's local. An exception handler is one more
+ * path: the run's state is in locals, which it sees as they were (a handler that reads the sum ends the run there). A
+ * store into the accumulator's local (or a local overlapping it) abandons the run: its arguments lie past the tape's
+ * cursor and are overwritten by the next recording operation, its node never existed. Where the accumulator's local
+ * does not hold a {@code long} in the verifier's view (unset, or reused by another variable) the run's value is dead,
+ * so nothing is written there. While second derivatives are recorded no run starts ({@code Tape.runOpen} says so and
+ * the block's usual path runs). Which loops get a run is only a matter of speed: a site gets one when some cycle
+ * through it (its loop, the innermost one around it) has no such point, so that the run lasts as long as that loop.
  */
 final class AccumulationRuns {
     private AccumulationRuns() {
     }
+
+    private static final int MAX_ARITY = io.adjoint.internal.Tape.MAX_ARITY;
 
     /** Calls that never record nor read the tape's cursor: a run stays open across them. */
     private static final Set<String> NEUTRAL_OPS = Set.of("arrayShadow", "cmpg", "cmpl", "d2i", "d2l", "daload",
@@ -133,8 +136,8 @@ final class AccumulationRuns {
             if (!reach(call, successors, flushes).get(call)) {
                 continue; // every cycle through the site (if any) ends the run: the usual path is as fast
             }
-            Run run = new Run(site, next, next + 1, next + 2, next + 3);
-            next += 5;
+            Run run = new Run(site, next, next + 1, next + 2);
+            next += 4;
             runs.add(run);
             for (int i = flushes.nextSetBit(0); i >= 0; i = flushes.nextSetBit(i + 1)) {
                 if (frames[i] != null && frames[i].getLocal(site.accumulator) == BasicValue.LONG_VALUE) {
@@ -276,7 +279,7 @@ final class AccumulationRuns {
     }
 
     /** The locals of one run and the code that drives it. */
-    private record Run(Site site, int cursor, int open, int limit, int sum) {
+    private record Run(Site site, int cursor, int open, int sum) {
         /** Method entry: no run. */
         InsnList init() {
             InsnList l = new InsnList();
@@ -284,8 +287,6 @@ final class AccumulationRuns {
             l.add(new VarInsnNode(Opcodes.ISTORE, cursor));
             l.add(new InsnNode(Opcodes.ICONST_0));
             l.add(new VarInsnNode(Opcodes.ISTORE, open));
-            l.add(new InsnNode(Opcodes.ICONST_0));
-            l.add(new VarInsnNode(Opcodes.ISTORE, limit));
             l.add(new InsnNode(Opcodes.DCONST_0));
             l.add(new VarInsnNode(Opcodes.DSTORE, sum));
             return l;
@@ -323,16 +324,17 @@ final class AccumulationRuns {
         }
 
         /**
-         * The site, with the leaves and the owned node on the stack:
+         * The site, with the leaves and the owned node on the stack (the code kept small: the twins of small loop
+         * methods must stay under the JIT's inlining limit):
          * <pre>
-         *   if (cursor < 0) { if (t.isSecondOrder()) goto usual; goto start; }
-         *   if (cursor + k <= limit) goto body;
-         *   acc = t.runEnd(open, cursor, sum);              // the node is full (or the tape): the next one takes it
+         *   if (cursor < 0) goto start;
+         *   if (cursor - open <= MAX_ARITY - k) goto body;     // room for this iteration's k arguments
+         *   acc = t.runEnd(open, cursor, sum);                 // the node is full: the next one takes it as argument
          * start:
-         *   open = t.runOpen(k + 1); limit = t.runLimit(open); cursor = t.runArg(open, acc, 1); sum = Tape.val(acc, t);
+         *   cursor = t.runOpen(acc); if (cursor < 0) goto usual; open = t.runFrom(); sum = t.runValue();
          * body:
          *   pop owned; cursor = pre$N$run(leaves..., sum, cursor, t); sum = t.runValue(); goto done;
-         * usual:
+         * usual:                                               // second-order recordings
          *   acc = pre$N(leaves..., owned, t); owned = Tape.owner(acc)
          * done:
          * </pre>
@@ -340,39 +342,27 @@ final class AccumulationRuns {
         void replaceSite(InsnList insns) {
             int k = site.tree.leaves() - 1; // arguments per iteration at most (the accumulator is not one)
             LabelNode usual = new LabelNode(), start = new LabelNode(), body = new LabelNode(), done = new LabelNode();
-            LabelNode pending = new LabelNode();
             InsnList l = new InsnList();
             l.add(new VarInsnNode(Opcodes.ILOAD, cursor));
-            l.add(new JumpInsnNode(Opcodes.IFGE, pending));
-            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
-            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "isSecondOrder", "()Z", false));
-            l.add(new JumpInsnNode(Opcodes.IFNE, usual));
-            l.add(new JumpInsnNode(Opcodes.GOTO, start));
-            l.add(pending);
+            l.add(new JumpInsnNode(Opcodes.IFLT, start));
             l.add(new VarInsnNode(Opcodes.ILOAD, cursor));
-            l.add(new IntInsnNode(Opcodes.BIPUSH, k));
-            l.add(new InsnNode(Opcodes.IADD));
-            l.add(new VarInsnNode(Opcodes.ILOAD, limit));
+            l.add(new VarInsnNode(Opcodes.ILOAD, open));
+            l.add(new InsnNode(Opcodes.ISUB));
+            l.add(new IntInsnNode(Opcodes.BIPUSH, MAX_ARITY - k));
             l.add(new JumpInsnNode(Opcodes.IF_ICMPLE, body));
             publish(l);
             l.add(start);
             l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
-            l.add(new IntInsnNode(Opcodes.BIPUSH, k + 1));
-            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runOpen", "(I)I", false));
+            l.add(new VarInsnNode(Opcodes.LLOAD, site.accumulator));
+            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runOpen", "(J)I", false));
+            l.add(new InsnNode(Opcodes.DUP));
+            l.add(new VarInsnNode(Opcodes.ISTORE, cursor));
+            l.add(new JumpInsnNode(Opcodes.IFLT, usual));
+            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
+            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runFrom", "()I", false));
             l.add(new VarInsnNode(Opcodes.ISTORE, open));
             l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
-            l.add(new VarInsnNode(Opcodes.ILOAD, open));
-            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runLimit", "(I)I", false));
-            l.add(new VarInsnNode(Opcodes.ISTORE, limit));
-            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
-            l.add(new VarInsnNode(Opcodes.ILOAD, open));
-            l.add(new VarInsnNode(Opcodes.LLOAD, site.accumulator));
-            l.add(new InsnNode(Opcodes.DCONST_1));
-            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runArg", "(IJD)I", false));
-            l.add(new VarInsnNode(Opcodes.ISTORE, cursor));
-            l.add(new VarInsnNode(Opcodes.LLOAD, site.accumulator));
-            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
-            l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, TAPE, "val", "(J" + TAPE_DESC + ")D", false));
+            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runValue", "()D", false));
             l.add(new VarInsnNode(Opcodes.DSTORE, sum));
             l.add(body);
             l.add(new InsnNode(Opcodes.POP)); // the owned node: the usual path's
