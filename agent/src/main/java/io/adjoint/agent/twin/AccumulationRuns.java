@@ -4,6 +4,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.IntInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
@@ -56,7 +57,11 @@ final class AccumulationRuns {
 
     private static final int MAX_ARITY = io.adjoint.internal.Tape.MAX_ARITY;
 
-    /** Calls that never record nor read the tape's cursor: a run stays open across them. */
+    /**
+     * Calls that never record nor read the tape's cursor: a run stays open across them. (Also the field accesses linked
+     * by {@code FieldShadows}, which end in the Ops field methods listed here. Not JDK methods that may call back into
+     * application code: an instrumented method entered from there may record.)
+     */
     private static final Set<String> NEUTRAL_OPS = Set.of("arrayShadow", "cmpg", "cmpl", "d2i", "d2l", "daload",
             "dastore", "fromDouble", "getField", "getStatic", "primal", "shadowGeneration", "shadowGet", "shadowPut",
             "putField", "putStatic");
@@ -230,7 +235,8 @@ final class AccumulationRuns {
             if (n == site.call || n == site.accumulatorLoad) {
                 continue;
             }
-            if (n.getOpcode() == Opcodes.INVOKEDYNAMIC || n instanceof MethodInsnNode c && !neutral(c)) {
+            if (n instanceof InvokeDynamicInsnNode d && !d.bsm.equals(TwinMethodAdapter.LINK_FIELD)
+                    || n instanceof MethodInsnNode c && !neutral(c)) {
                 points.set(i);
             } else if (n.getOpcode() == Opcodes.LLOAD && ((VarInsnNode) n).var == site.accumulator) {
                 points.set(i);
@@ -246,7 +252,9 @@ final class AccumulationRuns {
         if (c.owner.equals(TAPE)) {
             return NEUTRAL_TAPE.contains(c.name);
         }
-        return c.getOpcode() == Opcodes.INVOKESTATIC && NEUTRAL_CLASSES.contains(c.owner);
+        return c.getOpcode() == Opcodes.INVOKESTATIC && (NEUTRAL_CLASSES.contains(c.owner)
+                || c.owner.equals("java/util/Objects") && c.name.equals("requireNonNull") // javac's null checks
+                && !c.desc.contains("Supplier"));
     }
 
     /** Whether {@code n} stores into local {@code var} (a long's two slots) or a local overlapping it. */

@@ -193,4 +193,15 @@ class AccumulationRunsTest {
         g[x.length - 1] += 2 * x[x.length - 1];
         V.gradient("with stores", RunsTarget::withStores, x, g, ANALYTIC);
     }
+
+    @Test
+    void fieldsOfObjectsReadInTheLoop() {
+        double[] x = values(300);
+        double[] g = new double[x.length];
+        for (int i = 0; i < x.length; i += 2) {
+            g[i] = x[i + 1];
+            g[i + 1] = x[i];
+        }
+        V.gradient("fields of points", RunsTarget::fieldsOfPoints, x, g, ANALYTIC);
+    }
 }

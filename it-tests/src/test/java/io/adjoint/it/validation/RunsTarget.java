@@ -194,4 +194,27 @@ public final class RunsTarget {
     }
 
     private static double lastSeen;
+
+    /** Objects' double fields read in the loop (in-object shadows), with javac's null check: one run. */
+    public static double fieldsOfPoints(double[] x) {
+        Point[] points = new Point[x.length / 2];
+        for (int i = 0; i < points.length; i++) {
+            points[i] = new Point(x[2 * i], x[2 * i + 1]);
+        }
+        double s = 0;
+        for (int i = 0; i < points.length; i++) {
+            s += java.util.Objects.requireNonNull(points[i]).a * points[i].b;
+        }
+        return s;
+    }
+
+    static final class Point {
+        final double a;
+        final double b;
+
+        Point(double a, double b) {
+            this.a = a;
+            this.b = b;
+        }
+    }
 }
