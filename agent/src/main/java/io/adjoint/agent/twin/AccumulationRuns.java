@@ -225,14 +225,16 @@ final class AccumulationRuns {
     private static BitSet flushPoints(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index, Site site,
                                       List<Site> sites) {
         BitSet points = new BitSet();
+        java.util.Set<AbstractInsnNode> siteCalls = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         for (Site other : sites) { // another site records: its run code goes before its owned node's load
+            siteCalls.add(other.call);
             if (other != site) {
                 points.set(index.get(other.ownedLoad));
             }
         }
         for (int i = 0; i < insns.length; i++) {
             AbstractInsnNode n = insns[i];
-            if (n == site.call || n == site.accumulatorLoad) {
+            if (siteCalls.contains(n) || n == site.accumulatorLoad) {
                 continue;
             }
             if (n instanceof InvokeDynamicInsnNode d && !d.bsm.equals(TwinMethodAdapter.LINK_FIELD)

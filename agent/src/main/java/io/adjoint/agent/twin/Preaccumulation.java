@@ -500,7 +500,9 @@ final class Preaccumulation {
                 method.instructions.remove(op.insn);
             }
         }
-        trees.add(new Tree(name, root, distinct.size(), acc == null ? -1 : acc.index));
+        Tree tree = new Tree(name, root, distinct.size(), acc == null ? -1 : acc.index);
+        trees.add(tree);
+        byName.put(name, tree);
     }
 
     private Op build(AbstractInsnNode insn, Map<AbstractInsnNode, AbstractInsnNode> parentOf, List<Leaf> leaves) {
@@ -728,13 +730,12 @@ final class Preaccumulation {
     /** Adds the generated methods to the companion class. */
     /** The accumulating block generated as {@code name} (a loop-carried sum), or null. */
     Tree accumulating(String name) {
-        for (Tree t : trees) {
-            if (t.name().equals(name)) {
-                return t.accumulator() >= 0 ? t : null;
-            }
-        }
-        return null;
+        Tree t = byName.get(name);
+        return t != null && t.accumulator() >= 0 ? t : null;
     }
+
+    /** The trees by generated method name. */
+    private final Map<String, Tree> byName = new HashMap<>();
 
     void emit(ClassVisitor cv, String companion) {
         for (Tree tree : trees) {
