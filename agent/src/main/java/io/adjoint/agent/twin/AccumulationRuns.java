@@ -56,6 +56,8 @@ final class AccumulationRuns {
     }
 
     private static final int MAX_ARITY = io.adjoint.internal.Tape.MAX_ARITY;
+    /** At most this many places where one run must be ended, and twins of at most this many instructions. */
+    static final int MAX_ENDS = 64, MAX_INSTRUCTIONS = 6000;
 
     /**
      * Calls that never record nor read the tape's cursor: a run stays open across them. (Also the field accesses linked
@@ -81,6 +83,9 @@ final class AccumulationRuns {
      * it was when it cannot analyse it.
      */
     static void rewrite(String companion, MethodNode m, Function<String, Preaccumulation.Tree> blocks) {
+        if (m.instructions.size() > MAX_INSTRUCTIONS) {
+            return; // past the JIT's limit for compiling a method at all (8,000 bytes): no speed to gain
+        }
         List<Site> sites = sites(companion, m, blocks);
         if (sites.isEmpty()) {
             return;
@@ -141,13 +146,20 @@ final class AccumulationRuns {
             if (!reach(call, successors, flushes).get(call)) {
                 continue; // every cycle through the site (if any) ends the run: the usual path is as fast
             }
+            BitSet ends = new BitSet();
+            for (int i = flushes.nextSetBit(0); i >= 0; i = flushes.nextSetBit(i + 1)) {
+                if (frames[i] != null && frames[i].getLocal(site.accumulator) == BasicValue.LONG_VALUE) {
+                    ends.set(i);
+                }
+            }
+            if (ends.cardinality() > MAX_ENDS) {
+                continue; // ~20 bytes each: a long method must stay under the class file's 64-kB limit
+            }
             Run run = new Run(site, next, next + 1, next + 2);
             next += 4;
             runs.add(run);
-            for (int i = flushes.nextSetBit(0); i >= 0; i = flushes.nextSetBit(i + 1)) {
-                if (frames[i] != null && frames[i].getLocal(site.accumulator) == BasicValue.LONG_VALUE) {
-                    m.instructions.insertBefore(insns[i], run.end());
-                }
+            for (int i = ends.nextSetBit(0); i >= 0; i = ends.nextSetBit(i + 1)) {
+                m.instructions.insertBefore(insns[i], run.end());
             }
             for (int i = 0; i < insns.length; i++) {
                 if (frames[i] != null && insns[i] != site.last && overwrites(insns[i], site.accumulator)) {

@@ -129,7 +129,8 @@ class TwinGeneratorTest {
      * node open in the twin's locals: the twin calls the block's run variant (which writes the arguments at the cursor,
      * Tape.runArg, and ends no node) and ends the run with Tape.runEnd where the sum is read after the loop; the
      * usual call stays for second-order recordings. No run where the sum is read inside the loop, where another block
-     * or a call records in the loop, or where the sum is not in a loop. Derivatives: it-tests' AccumulationRunsTest.
+     * or a call records in the loop, where the sum is not in a loop, or where the run would have to be ended in more
+     * than AccumulationRuns.MAX_ENDS places (each adds code: long methods must stay under 64 kB). Derivatives: it-tests' AccumulationRunsTest.
      */
     @Test
     void sumsInLoopsRunWithTheirStateInLocals() throws Throwable {
@@ -147,7 +148,8 @@ class TwinGeneratorTest {
             assertTrue(!recording.contains("begin") && !recording.contains("endAccumulate")
                     && !recording.contains("isSecondOrder"), twin + ": " + recording);
         }
-        for (String twin : new String[] {"copiedMidLoop", "readAfterTheBlock", "sumOutsideALoop", "sumWithACall"}) {
+        for (String twin : new String[] {"copiedMidLoop", "readAfterTheBlock", "sumOutsideALoop", "sumWithACall",
+                "sumThenManyCalls"}) {
             assertTrue(calls(generated, twin).stream().noneMatch(c -> c.startsWith("run$")), twin);
             assertTrue(!tapeMethods(generated, twin).contains("runEnd"), twin);
         }

@@ -149,4 +149,26 @@ public class Blocks {
         }
         return s;
     }
+
+    /** 65 calls after the loop, each a place where the run would have to end (AccumulationRuns.MAX_ENDS): no run. */
+    public static double sumThenManyCalls(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i] * x[i];
+        }
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        touch(x); touch(x); touch(x); touch(x); touch(x);
+        return s;
+    }
 }
