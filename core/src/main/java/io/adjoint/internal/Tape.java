@@ -381,9 +381,9 @@ public final class Tape {
     // ---- accumulation runs: a loop-carried sum's node left open across iterations ------------------------------
     //
     // Twin code (agent twin/AccumulationRuns) keeps a run's state in its own locals: where the node's arguments begin
-    // (open), the cursor (the next free argument), the limit of the cursor, and the running value. Each iteration
-    // writes its arguments at the cursor (runArg) and nothing else; the node is written once, by runEnd, before
-    // anything else records, reads the sum or leaves through a handler. Until then the arguments lie past `args`,
+    // (open), the cursor (the next free argument) and the running value. Each iteration writes its arguments at the
+    // cursor (runArg) and nothing else; the node is written once, by runEnd, before anything else records or reads
+    // the sum (and when it is full: the next run takes it as first argument). Until then the arguments lie past `args`,
     // where the next recording operation would overwrite them: a run abandoned (its frame gone, its local
     // overwritten) leaves no trace on the tape. So the loop carries its cursor and sum in registers instead of
     // storing and reloading the tape's fields each iteration.

@@ -63,7 +63,9 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
  * <p><b>Loop-carried sums.</b> A root stored straight back into a local that is one of its leaves, whose partial is
  * exactly 1 ({@code s += w[i] * x[i]}), ends its node with {@code Tape.endAccumulate}: the node holding the
  * sum is extended while the twin owns it (an int local per accumulator: the node its last accumulation made, -1 at
- * method entry and after any other read of the accumulator), one node per loop instead of one per iteration.
+ * method entry and after any other read of the accumulator), one node per loop instead of one per iteration. Each such
+ * block also gets a run variant {@code pre$N$run}, which {@link AccumulationRuns} calls where the sum's node can stay
+ * open in the twin's locals across the loop.
  */
 final class Preaccumulation {
     /** Marker owner for the root call left in the instruction list for {@link TwinMethodAdapter}. */
@@ -727,7 +729,6 @@ final class Preaccumulation {
 
     // ---- generation of pre$N(long leaf0, ..., long leafK-1, Tape t) ----------------------------------
 
-    /** Adds the generated methods to the companion class. */
     /** The accumulating block generated as {@code name} (a loop-carried sum), or null. */
     Tree accumulating(String name) {
         Tree t = byName.get(name);
@@ -737,6 +738,7 @@ final class Preaccumulation {
     /** The trees by generated method name. */
     private final Map<String, Tree> byName = new HashMap<>();
 
+    /** Adds the generated methods to the companion class. */
     void emit(ClassVisitor cv, String companion) {
         for (Tree tree : trees) {
             emit(cv, tree, companion);

@@ -6,7 +6,8 @@ import java.util.SplittableRandom;
 
 /**
  * Random Java programs over doubles, as source: straight-line expressions, for and while loops, loop-carried sums
- * (copied mid-loop now and then, past 127 iterations now and then), branches on
+ * (copied mid-loop now and then, past 127 iterations now and then; sums kept open across their loop, ended, restarted,
+ * abandoned or left by break), branches on
  * comparisons, Math and StrictMath calls on safe domains, kinks (abs, max, min), array reads and writes, array
  * copies and sorts, helper methods (static, recursive, taking arrays), and a small class with a double field.
  *
@@ -120,7 +121,7 @@ final class ProgramGenerator {
     // ---- statements --------------------------------------------------------------------------------
 
     private void statement(int nesting) {
-        int kind = r.nextInt(19);
+        int kind = r.nextInt(21);
         String v = fresh();
         switch (kind) {
             case 0, 1, 2 -> line("double " + v + " = " + expr(3) + ";");
@@ -296,6 +297,37 @@ final class ProgramGenerator {
                 line("}");
                 line(v + " += " + constant() + " * " + c + ";");
             }
+            case 19, 20 -> { // a sum whose node stays open across its loop in the twin's locals (an accumulation run)
+                line("double " + v + " = " + expr(2) + ";");
+                if (loopIndex != null) {
+                    line(v + " += " + plain(2) + ";");
+                    break;
+                }
+                String c = "m" + v;
+                int n = r.nextInt(3) == 0 ? 100 + r.nextInt(200) : 1 + r.nextInt(8); // past 127 arguments now and then
+                line("double " + c + " = " + constant() + ";");
+                line("for (int i = 0; i < " + n + "; i++) {");
+                indent++;
+                loopIndex = "i";
+                String term = "0.05 * " + plain(2);
+                switch (r.nextInt(3)) {
+                    case 0 -> line(v + " += " + term + ";");
+                    case 1 -> line(v + " = " + v + " - " + term + ";");
+                    default -> line(v + " = " + term + " + " + v + ";");
+                }
+                switch (r.nextInt(7)) { // what else the loop does: nothing that records, or a way out of the run
+                    case 0 -> line("if (i == " + r.nextInt(n) + ") { " + c + " = " + v + "; }"); // ended, restarted
+                    case 1 -> line("if (i == " + r.nextInt(n) + ") { " + v + " = " + constant() + "; }"); // abandoned
+                    case 2 -> line("if (i == " + r.nextInt(n) + ") { break; }"); // (a comparison of values would call b)
+                    case 3 -> line("a[i % " + arrayLength + "] = x[i % " + inputs + "];"); // stores never record
+                    case 4 -> line("if (i % 3 == 1) { continue; }");
+                    default -> { }
+                }
+                loopIndex = null;
+                indent--;
+                line("}");
+                line(v + " += " + constant() + " * " + c + ";");
+            }
             default -> { // recursion and helpers
                 if (!helpers.isEmpty() && r.nextBoolean()) {
                     line("double " + v + " = " + helpers.get(r.nextInt(helpers.size())) + "(" + expr(2) + ", "
@@ -379,6 +411,53 @@ final class ProgramGenerator {
                 }
                 return "Math.sin(" + e + ")";
         }
+    }
+
+    /**
+     * Arithmetic that one preaccumulated block computes without recording anything else (+ - * /, exp log sqrt sin cos
+     * on elements, locals and constants): the terms of accumulation runs.
+     */
+    private String plain(int depth) {
+        if (depth <= 0 || r.nextInt(10) < 3) {
+            return plainAtom();
+        }
+        String e = plain(depth - 1);
+        switch (r.nextInt(9)) {
+            case 0, 1, 2:
+                return "(" + e + " " + pick("+", "-", "*", "+") + " " + plain(depth - 1) + ")";
+            case 3:
+                return "(" + plain(depth - 1) + " / (1.5 + (" + e + ") * (" + e + ")))";
+            case 4:
+                return "Math.sin(" + e + ")";
+            case 5:
+                return "Math.cos(" + e + ")";
+            case 6:
+                return "Math.exp(-0.5 * (" + e + ") * (" + e + "))";
+            case 7:
+                return "Math.log(1.25 + (" + e + ") * (" + e + "))";
+            default:
+                return "Math.sqrt(0.5 + (" + e + ") * (" + e + "))";
+        }
+    }
+
+    private String plainAtom() {
+        int k = r.nextInt(8);
+        if (k < 3 && !scope.isEmpty()) {
+            return scope.get(r.nextInt(scope.size()));
+        }
+        if (k == 3 && !inHelper) {
+            return "x[" + r.nextInt(inputs) + "]";
+        }
+        if (k == 4 && !inHelper && loopIndex != null) {
+            return "x[" + loopIndex + " % " + inputs + "]";
+        }
+        if (k == 5 && !inHelper) {
+            return "a[" + r.nextInt(arrayLength) + "]";
+        }
+        if (k == 6 && loopIndex != null) {
+            return "(" + loopIndex + " * 0.25)";
+        }
+        return constant();
     }
 
     private String atom() {
