@@ -250,9 +250,10 @@ public final class Primitives {
 
     /**
      * sech^2 x = 4t / (1 + t)^2 with t = e^(-2|x|): one exp (a JIT intrinsic) where 1 / cosh^2 x takes two cosh
-     * calls, and accurate to a few ulps for every x (t underflows only where sech^2 x does).
+     * calls, and accurate to a few ulps for every x (t underflows only where sech^2 x does). Public: preaccumulated
+     * blocks (agent twin/Preaccumulation) take tanh's slope from here too.
      */
-    static double sech2(double x) {
+    public static double sech2(double x) {
         double t = Math.exp(-2.0 * Math.abs(x));
         double d = 1.0 + t;
         return 4.0 * t / (d * d);

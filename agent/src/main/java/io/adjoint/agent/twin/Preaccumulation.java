@@ -41,8 +41,8 @@ import static io.adjoint.agent.twin.TwinOpcodes.TAPE_DESC;
  * instead of one node per operation.
  *
  * <p><b>What is gathered.</b> A tree of {@code + - * /}, negation and {@code Math}/{@code StrictMath}
- * {@code exp log sqrt sin cos}, each operand produced by exactly one such operation with no jump, return or jump
- * target in between; then across statements: a local written with such a tree ({@code DSTORE}) whose every read
+ * {@code exp log sqrt sin cos tan atan sinh cosh tanh expm1 log1p}, each operand produced by exactly one such
+ * operation with no jump, return or jump target in between; then across statements: a local written with such a tree ({@code DSTORE}) whose every read
  * is an operand of one later tree in the same basic block (and reached by no other write) is folded into that
  * tree, which turns the block's arithmetic into a DAG (a local read twice is one shared sub-expression).
  * Operands that come from outside (the <em>leaves</em>) are merged when they are certainly the same value: reads
@@ -681,8 +681,12 @@ final class Preaccumulation {
                 || op == Opcodes.DNEG;
     }
 
-    /** Math functions whose derivative the generated code computes inline (as the rule table defines it). */
-    private static final Set<String> FUNCTIONS = Set.of("exp", "log", "sqrt", "sin", "cos");
+    /**
+     * Math functions whose derivative the generated code computes inline, by the same formulas as core's rule table
+     * (Primitives): {@link #functionSlope}.
+     */
+    private static final Set<String> FUNCTIONS = Set.of("exp", "log", "sqrt", "sin", "cos", "tan", "atan", "sinh", "cosh",
+            "tanh", "expm1", "log1p");
 
     private static int arity(AbstractInsnNode insn) {
         return insn.getOpcode() == Opcodes.DNEG || insn instanceof MethodInsnNode ? 1 : 2;
@@ -1051,6 +1055,39 @@ final class Preaccumulation {
                 loadValue(mv, x, leafValue, opValue);
                 mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "sin", "(D)D", false);
                 mv.visitInsn(Opcodes.DNEG);
+            }
+            case "tan" -> { // 1 + y^2
+                mv.visitInsn(Opcodes.DCONST_1);
+                mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op));
+                mv.visitVarInsn(Opcodes.DLOAD, opValue.get(op));
+                mv.visitInsn(Opcodes.DMUL);
+                mv.visitInsn(Opcodes.DADD);
+            }
+            case "atan" -> { // 1 / (1 + x^2)
+                mv.visitInsn(Opcodes.DCONST_1);
+                mv.visitInsn(Opcodes.DCONST_1);
+                loadValue(mv, x, leafValue, opValue);
+                loadValue(mv, x, leafValue, opValue);
+                mv.visitInsn(Opcodes.DMUL);
+                mv.visitInsn(Opcodes.DADD);
+                mv.visitInsn(Opcodes.DDIV);
+            }
+            case "log1p" -> { // 1 / (1 + x)
+                mv.visitInsn(Opcodes.DCONST_1);
+                mv.visitInsn(Opcodes.DCONST_1);
+                loadValue(mv, x, leafValue, opValue);
+                mv.visitInsn(Opcodes.DADD);
+                mv.visitInsn(Opcodes.DDIV);
+            }
+            case "sinh", "cosh", "expm1", "tanh" -> { // cosh x, sinh x, exp x (not y + 1), sech^2 x (not 1 - y^2)
+                loadValue(mv, x, leafValue, opValue);
+                switch (op.call.name) {
+                    case "sinh" -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "cosh", "(D)D", false);
+                    case "cosh" -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "sinh", "(D)D", false);
+                    case "expm1" -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Math", "exp", "(D)D", false);
+                    default -> mv.visitMethodInsn(Opcodes.INVOKESTATIC, "io/adjoint/internal/Primitives", "sech2",
+                            "(D)D", false);
+                }
             }
             default -> throw new IllegalStateException(op.call.name);
         }

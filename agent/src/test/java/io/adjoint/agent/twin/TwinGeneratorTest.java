@@ -137,7 +137,8 @@ class TwinGeneratorTest {
         TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
         ClassNode generated = new ClassNode();
         new ClassReader(companion.bytes()).accept(generated, 0);
-        for (String twin : new String[] {"dot", "rosenbrock", "subtracted", "onTheRight", "plainSum", "sumOfFields"}) {
+        for (String twin : new String[] {"dot", "rosenbrock", "subtracted", "onTheRight", "plainSum", "sumOfFields",
+                "tanhSum"}) {
             java.util.List<String> calls = calls(generated, twin);
             assertEquals(1, calls.stream().filter(c -> c.startsWith("run$")).count(), twin + ": " + calls);
             assertTrue(tapeMethods(generated, twin).contains("runEnd"), twin);

@@ -127,6 +127,45 @@ class BasicBlocksTest {
         V.hessianAgainstFd("functions", BlocksTarget::functions, x);
     }
 
+    /** sech^2 x as core's rule computes it (not 1 - tanh^2 x, which is 0 once tanh x rounds to 1). */
+    private static double sech2(double x) {
+        double c = Math.cosh(x);
+        return 1 / (c * c);
+    }
+
+    @Test
+    void moreFunctionsInOneBlock() {
+        for (double[] x : new double[][] {{0.7, -1.3, 2.1}, {-0.4, 0.9, -1.7}, {25.0, 1.5, 0.2}}) {
+            double u = x[0] * x[1], w = x[1] - x[2];
+            double a = Math.tanh(u) + Math.atan(w);
+            double b = Math.sinh(0.5 * x[2]) * Math.cosh(0.3 * x[0]);
+            double dt = sech2(u), da = 1 / (1 + w * w);
+            double db0 = Math.sinh(0.5 * x[2]) * 0.3 * Math.sinh(0.3 * x[0]);
+            double db2 = 0.5 * Math.cosh(0.5 * x[2]) * Math.cosh(0.3 * x[0]);
+            double tan = Math.tan(0.3 * x[2]);
+            double[] g = {
+                dt * x[1] * b + a * db0 + 0.2 * Math.exp(0.2 * x[0]),
+                (dt * x[0] + da) * b - 2 * x[1] / (1 + x[1] * x[1]),
+                -da * b + a * db2 + 0.3 * (1 + tan * tan)};
+            V.gradient("more functions at " + java.util.Arrays.toString(x), BlocksTarget::moreFunctions, x, g, ANALYTIC);
+        }
+        V.hessianAgainstFd("more functions", BlocksTarget::moreFunctions, new double[] {0.7, -1.3, 2.1});
+    }
+
+    @Test
+    void aSumOfTanhTerms() {
+        double[] x = new double[300];
+        double[] g = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = 3 * Math.sin(0.37 * i);
+            g[i] = 2 * sech2(x[i]);
+        }
+        x[7] = 30; // tanh rounds to 1 here: the slope must still be sech^2 (about 3.5e-26), not 1 - 1 = 0
+        g[7] = 2 * sech2(30.0);
+        double[] got = V.gradient("sum of tanh terms", BlocksTarget::tanhSum, x, g, ANALYTIC);
+        V.close(2 * sech2(30.0), got[7], ANALYTIC, 0, "the slope past tanh's rounding to 1, on its own scale");
+    }
+
     @Test
     void computedIndices() {
         V.gradientFd("indexed", BlocksTarget::indexed, X.clone());

@@ -120,6 +120,22 @@ final class BlocksTarget {
         return d * a - 2.5 * b;
     }
 
+    /** tan, atan, sinh, cosh, tanh, expm1, log1p (Math and StrictMath) in one block. */
+    static double moreFunctions(double[] x) {
+        double a = Math.tanh(x[0] * x[1]) + Math.atan(x[1] - x[2]);
+        double b = Math.sinh(0.5 * x[2]) * StrictMath.cosh(0.3 * x[0]);
+        return a * b + Math.expm1(0.2 * x[0]) - StrictMath.log1p(x[1] * x[1]) + Math.tan(0.3 * x[2]);
+    }
+
+    /** A loop-carried sum of tanh terms (a block, so the loop keeps its sum open: a run). */
+    static double tanhSum(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += 2 * Math.tanh(x[i]);
+        }
+        return s;
+    }
+
     /** Loop-carried sums fed by folded temporaries of array reads with computed indices. */
     static double indexed(double[] x) {
         double s = 0;

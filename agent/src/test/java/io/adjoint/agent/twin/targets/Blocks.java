@@ -171,4 +171,13 @@ public class Blocks {
         touch(x); touch(x); touch(x); touch(x); touch(x);
         return s;
     }
+
+    /** tanh is one of the block's functions: the sum of tanh terms is a block, and its loop a run. */
+    public static double tanhSum(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += 2 * Math.tanh(x[i]);
+        }
+        return s;
+    }
 }
