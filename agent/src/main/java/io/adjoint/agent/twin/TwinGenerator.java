@@ -107,6 +107,9 @@ public final class TwinGenerator {
             }
             String where = host.name.replace('/', '.') + "." + m.name;
             inlining.rewrite(m); // small callees inlined, objects that do not escape replaced by their fields
+            if (PREACCUMULATE && RUNS) {
+                ElementAccumulators.rewrite(host.name, m); // a[i] += e in a loop summed in a local: a run below
+            }
             if (PREACCUMULATE) {
                 pre.rewrite(host.name, m); // may add locals: the tape's local comes after them
             }

@@ -156,6 +156,26 @@ class TwinGeneratorTest {
         }
     }
 
+    /**
+     * Array elements summed in loops (ElementAccumulators): y[i] += term becomes a sum in a local, then a run, only where
+     * nothing in the loop could see the element; derivatives and every way out of such loops: it-tests' ElementSumsTest.
+     */
+    @Test
+    void elementSumsInLoopsBecomeRuns() throws Throwable {
+        TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
+        ClassNode generated = new ClassNode();
+        new ClassReader(companion.bytes()).accept(generated, 0);
+        for (String twin : new String[] {"elementSums", "elementSumLongForm"}) {
+            assertEquals(1, calls(generated, twin).stream().filter(c -> c.startsWith("run$")).count(),
+                    twin + ": " + calls(generated, twin));
+            assertTrue(tapeMethods(generated, twin).contains("runEnd"), twin);
+        }
+        for (String twin : new String[] {"elementSumWithACall", "elementSumReadBack", "elementSumMovingIndex"}) {
+            assertTrue(calls(generated, twin).stream().noneMatch(c -> c.startsWith("run$")), twin);
+            assertTrue(!tapeMethods(generated, twin).contains("runEnd"), twin);
+        }
+    }
+
     private static boolean calledBy(ClassNode companion, String twin, String callee) {
         MethodNode m = companion.methods.stream().filter(n -> n.name.equals(twin)).findFirst().orElseThrow();
         for (AbstractInsnNode n : m.instructions) {

@@ -298,6 +298,10 @@ final class ProgramGenerator {
                 line(v + " += " + constant() + " * " + c + ";");
             }
             case 19, 20 -> { // a sum whose node stays open across its loop in the twin's locals (an accumulation run)
+                if (loopIndex == null && r.nextInt(3) == 0) {
+                    elementSum(v);
+                    break;
+                }
                 line("double " + v + " = " + expr(2) + ";");
                 if (loopIndex != null) {
                     line(v + " += " + plain(2) + ";");
@@ -338,6 +342,45 @@ final class ProgramGenerator {
             }
         }
         scope.add(v);
+    }
+
+    /**
+     * An array element summed in a loop, which the twin sums in a local (agent twin/ElementAccumulators), through an
+     * array that may be the program's own {@code a} (written or read in the loop: the site must keep its code then).
+     */
+    private void elementSum(String v) {
+        String e = "e" + v, j = "j" + v;
+        switch (r.nextInt(3)) {
+            case 0 -> line("double[] " + e + " = a;");
+            case 1 -> line("double[] " + e + " = b(" + expr(1) + " > " + expr(1) + ") ? a : new double[" + arrayLength
+                    + "];");
+            default -> line("double[] " + e + " = new double[" + arrayLength + "];");
+        }
+        int element = r.nextInt(arrayLength);
+        line("int " + j + " = " + element + ";");
+        String at = r.nextBoolean() ? j : String.valueOf(element);
+        line(e + "[" + at + "] = " + expr(2) + ";");
+        int n = r.nextInt(3) == 0 ? 100 + r.nextInt(200) : 1 + r.nextInt(8); // past 127 arguments now and then
+        line("for (int i = 0; i < " + n + "; i++) {");
+        indent++;
+        loopIndex = "i";
+        String term = "0.05 * " + plain(2);
+        if (r.nextBoolean()) {
+            line(e + "[" + at + "] += " + term + ";");
+        } else {
+            line(e + "[" + at + "] = " + e + "[" + at + "] + " + term + ";");
+        }
+        switch (r.nextInt(6)) { // what else the loop does
+            case 0 -> line("a[i % " + arrayLength + "] = x[i % " + inputs + "];"); // may overwrite the element
+            case 1 -> line("if (i == " + r.nextInt(n) + ") { break; }");
+            case 2 -> line("if (i % 3 == 1) { continue; }");
+            case 3 -> line("if (i == " + r.nextInt(n) + ") { " + e + "[" + at + "] *= 0.5; }"); // the site keeps its code
+            default -> { }
+        }
+        loopIndex = null;
+        indent--;
+        line("}");
+        line("double " + v + " = " + constant() + " * " + e + "[" + j + "];");
     }
 
     /** The body of one branch: assigns {@code v}, maybe after a nested statement. */

@@ -180,4 +180,49 @@ public class Blocks {
         }
         return s;
     }
+
+    /** y[i] += A[i][k] x[k] (A flat): each element summed in a local of the twin, a run per row (ElementAccumulators). */
+    public static double elementSums(double[] a, double[] x, double[] y) {
+        int n = y.length;
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < x.length; k++) {
+                y[i] += a[i * x.length + k] * x[k];
+            }
+        }
+        return y[0];
+    }
+
+    /** The same element through a constant index, the long form: also a run. */
+    public static double elementSumLongForm(double[] x, double[] y) {
+        for (int k = 0; k < x.length; k++) {
+            y[0] = y[0] + Math.sin(x[k]);
+        }
+        return y[0];
+    }
+
+    /** A call in the loop (it could read the element): the site keeps its code, no run. */
+    public static double elementSumWithACall(double[] x, double[] y) {
+        for (int k = 0; k < x.length; k++) {
+            touch(x);
+            y[0] += x[k];
+        }
+        return y[0];
+    }
+
+    /** Another element of the same array read in the loop: no run. */
+    public static double elementSumReadBack(double[] x, double[] y) {
+        for (int k = 0; k < x.length; k++) {
+            y[0] += x[k];
+            y[1] = y[0] * 2;
+        }
+        return y[1];
+    }
+
+    /** The index changes in the loop: a different element each time, no run. */
+    public static double elementSumMovingIndex(double[] x, double[] y) {
+        for (int k = 0; k < x.length; k++) {
+            y[k % y.length] += x[k];
+        }
+        return y[0];
+    }
 }

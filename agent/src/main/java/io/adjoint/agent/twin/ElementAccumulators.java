@@ -1,0 +1,558 @@
+package io.adjoint.agent.twin;
+
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.IincInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.VarInsnNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.SourceInterpreter;
+import org.objectweb.asm.tree.analysis.SourceValue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Array elements as loop-carried sums: {@code a[i] += e} (or {@code a[i] = a[i] + e}) in a loop that leaves {@code a}
+ * and {@code i} alone is rewritten, in the code the twin is made from (never the application's own method), to sum in
+ * a local, {@code acc += e}, and store the element when the loop is left. {@link Preaccumulation} and
+ * {@link AccumulationRuns} then make the loop one open node, as for {@code s += e}: a matrix-vector product written
+ * {@code y[i] += A[i * n + k] * x[k]} records two arguments per step instead of a node of three, an element read and an
+ * element write.
+ *
+ * <p><b>Why it is exact.</b> The primal arithmetic is the same (the same additions in the same order). The element in
+ * memory is stale only while the loop runs, and nothing can read it then: the loop may call nothing but
+ * {@code Math}/{@code StrictMath} (a callee could read the element), may not touch other classes' static fields (class
+ * initialisation runs code), and every other {@code double[]} element it reads or writes must come from a local that
+ * the loop does not assign. The first time the site runs in each entry of the loop it compares {@code a} with each of
+ * those arrays: if one is {@code a} itself, the site keeps its original code for the rest of that entry (mode 2).
+ * Otherwise (mode 1) it loads the element into the sum; the element is stored back on every way out of the loop: each
+ * jump out, falling out of its end, each return, and a handler that stores it and rethrows, ahead of every handler
+ * around the loop. The loop must be entered only through its header and may not overlap a try block partly.
+ */
+final class ElementAccumulators {
+    private ElementAccumulators() {
+    }
+
+    /** Off with -Dadjoint.elementRuns=false (to compare, or to rule it out). */
+    static final boolean ENABLED = !"false".equals(System.getProperty("adjoint.elementRuns"));
+    /** Sites rewritten per method at most (each adds ~30 instructions and a copy of its term). */
+    private static final int MAX_SITES = 8;
+    /** Methods with more instructions than this are left alone (the analysis runs once per site). */
+    private static final int MAX_INSNS = 3000;
+    private static final Set<String> PURE_OWNERS = Set.of("java/lang/Math", "java/lang/StrictMath");
+
+    /** Rewrites the qualifying sites of {@code m} (of class {@code owner}); leaves {@code m} as it was on any failure. */
+    static void rewrite(String owner, MethodNode m) {
+        if (!ENABLED || m.instructions.size() == 0 || m.instructions.size() > MAX_INSNS) {
+            return;
+        }
+        Set<AbstractInsnNode> tried = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int round = 0; round < MAX_SITES; round++) {
+            try {
+                if (!rewriteOne(owner, m, tried)) {
+                    return;
+                }
+            } catch (AnalyzerException | RuntimeException e) {
+                return; // analysis refused: the sites rewritten so far are complete rewrites, the rest stay
+            }
+        }
+    }
+
+    /** A site: {@code start..store} is {@code ALOAD a ILOAD i (DUP2 | ALOAD a ILOAD i) DALOAD <term> DADD DASTORE}. */
+    private record Site(AbstractInsnNode start, AbstractInsnNode load, AbstractInsnNode add, AbstractInsnNode store,
+                        int array, AbstractInsnNode index) {
+        /** The index's local, or -1 for a constant. */
+        int indexLocal() {
+            return local(index, Opcodes.ILOAD);
+        }
+
+        /** A fresh copy of the instruction pushing the index. */
+        AbstractInsnNode pushIndex() {
+            return index.clone(null);
+        }
+    }
+
+    /** Both push the same index: loads of one int local, or the same int constant. */
+    private static boolean sameIndex(AbstractInsnNode x, AbstractInsnNode y) {
+        if (x == null || y == null) {
+            return false;
+        }
+        if (x.getOpcode() == Opcodes.ILOAD || y.getOpcode() == Opcodes.ILOAD) {
+            return local(x, Opcodes.ILOAD) >= 0 && local(x, Opcodes.ILOAD) == local(y, Opcodes.ILOAD);
+        }
+        Integer cx = constant(x), cy = constant(y);
+        return cx != null && cx.equals(cy);
+    }
+
+    private static Integer constant(AbstractInsnNode n) {
+        int op = n.getOpcode();
+        if (op >= Opcodes.ICONST_M1 && op <= Opcodes.ICONST_5) {
+            return op - Opcodes.ICONST_0;
+        }
+        if (n instanceof org.objectweb.asm.tree.IntInsnNode c && (op == Opcodes.BIPUSH || op == Opcodes.SIPUSH)) {
+            return c.operand;
+        }
+        if (n instanceof org.objectweb.asm.tree.LdcInsnNode c && c.cst instanceof Integer v) {
+            return v;
+        }
+        return null;
+    }
+
+    /** Finds one site not tried before that qualifies, rewrites it; false when there is none left. */
+    private static boolean rewriteOne(String owner, MethodNode m, Set<AbstractInsnNode> tried)
+            throws AnalyzerException {
+        AbstractInsnNode[] insns = m.instructions.toArray();
+        Map<AbstractInsnNode, Integer> index = new IdentityHashMap<>();
+        for (int i = 0; i < insns.length; i++) {
+            index.put(insns[i], i);
+        }
+        Frame<SourceValue>[] frames = null;
+        for (int s = 0; s < insns.length; s++) {
+            if (insns[s].getOpcode() != Opcodes.DASTORE || !tried.add(insns[s])) {
+                continue;
+            }
+            if (frames == null) {
+                frames = new Analyzer<>(new SourceInterpreter()).analyze(owner, m);
+            }
+            Site site = site(insns, index, frames, s);
+            if (site == null) {
+                continue;
+            }
+            int[] loop = loop(insns, index, site, m.tryCatchBlocks);
+            if (loop == null) {
+                continue;
+            }
+            Set<Integer> others = otherArrays(insns, index, frames, site, loop[0], loop[1]);
+            if (others == null || others.contains(site.array)) {
+                continue;
+            }
+            rewrite(m, insns, index, site, loop[0], loop[1], others);
+            return true;
+        }
+        return false;
+    }
+
+    private static Site site(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
+                             Frame<SourceValue>[] frames, int s) {
+        Frame<SourceValue> atStore = frames[s];
+        if (atStore == null) {
+            return null;
+        }
+        AbstractInsnNode add = previous(insns[s]);
+        if (add == null || add.getOpcode() != Opcodes.DADD) {
+            return null;
+        }
+        Frame<SourceValue> atAdd = frames[index.get(add)];
+        AbstractInsnNode load = single(atAdd.getStack(atAdd.getStackSize() - 2));
+        if (load == null || load.getOpcode() != Opcodes.DALOAD) {
+            return null;
+        }
+        // ALOAD a, i (a local or a constant), then DUP2 or the same two again, then the element read
+        AbstractInsnNode loadIndex = previous(load), loadArray, a, i;
+        if (loadIndex != null && loadIndex.getOpcode() == Opcodes.DUP2) { // a[i] += e
+            i = previous(loadIndex);
+            a = i == null ? null : previous(i);
+            loadArray = a;
+            loadIndex = i;
+        } else { // a[i] = a[i] + e
+            loadArray = loadIndex == null ? null : previous(loadIndex);
+            i = loadArray == null ? null : previous(loadArray);
+            a = i == null ? null : previous(i);
+            if (a == null || local(loadArray, Opcodes.ALOAD) != local(a, Opcodes.ALOAD) || !sameIndex(i, loadIndex)) {
+                return null;
+            }
+        }
+        int array = local(a, Opcodes.ALOAD);
+        if (array < 0 || !sameIndex(i, i)) {
+            return null;
+        }
+        // the element read and the store take exactly these instructions' values (directly or as DUP2's copies)
+        Frame<SourceValue> atLoad = frames[index.get(load)];
+        int ls = atLoad.getStackSize(), ss = atStore.getStackSize();
+        if (originInsn(atLoad.getStack(ls - 2), 2, frames, index) != loadArray
+                || originInsn(atLoad.getStack(ls - 1), 1, frames, index) != loadIndex
+                || originInsn(atStore.getStack(ss - 3), 2, frames, index) != a
+                || originInsn(atStore.getStack(ss - 2), 1, frames, index) != i) {
+            return null;
+        }
+        AbstractInsnNode start = a;
+        // the term: straight-line code that only works above the element's value
+        int from = index.get(load) + 1, to = index.get(add);
+        int base = frames[from] == null ? -1 : frames[from].getStackSize();
+        if (base < 0 || frames[to].getStackSize() != base + 1) {
+            return null;
+        }
+        for (int j = from; j < to; j++) {
+            AbstractInsnNode n = insns[j];
+            int op = n.getOpcode();
+            if (n instanceof JumpInsnNode || n instanceof TableSwitchInsnNode || n instanceof LookupSwitchInsnNode
+                    || (op >= Opcodes.IRETURN && op <= Opcodes.RETURN) || op == Opcodes.ATHROW
+                    || op == Opcodes.DUP_X1 || op == Opcodes.DUP_X2 || op == Opcodes.DUP2_X1 || op == Opcodes.DUP2_X2
+                    || op == Opcodes.SWAP || frames[j] == null || frames[j].getStackSize() < base) {
+                return null;
+            }
+        }
+        for (int j = index.get(start); j <= s; j++) {
+            if (insns[j] instanceof LabelNode l && targeted(insns, l)) {
+                return null;
+            }
+        }
+        return new Site(start, load, add, insns[s], array, i);
+    }
+
+    /**
+     * The innermost loop around the site, {@code [header, backEdge]} as instruction indices, when it qualifies (see
+     * the class comment); else null.
+     */
+    private static int[] loop(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index, Site site,
+                              List<TryCatchBlockNode> tryCatchBlocks) {
+        int first = index.get(site.start), last = index.get(site.store);
+        int h = -1, t = -1;
+        for (int j = last; j < insns.length; j++) {
+            if (insns[j] instanceof JumpInsnNode jump) {
+                int target = index.get(jump.label);
+                if (target <= first && (t < 0 || j - target < t - h)) {
+                    h = target;
+                    t = j;
+                }
+            }
+        }
+        if (h < 0) {
+            return null;
+        }
+        // entered only through its header
+        for (int j = 0; j < insns.length; j++) {
+            if (j >= h && j <= t) {
+                continue;
+            }
+            for (LabelNode l : targets(insns[j])) {
+                int k = index.get(l);
+                if (k > h && k <= t) {
+                    return null;
+                }
+            }
+        }
+        for (int j = h; j <= t; j++) {
+            AbstractInsnNode n = insns[j];
+            int op = n.getOpcode();
+            if (n instanceof MethodInsnNode call) {
+                if (op != Opcodes.INVOKESTATIC || !PURE_OWNERS.contains(call.owner)) {
+                    return null;
+                }
+            } else if (n instanceof InvokeDynamicInsnNode || op == Opcodes.MONITORENTER || op == Opcodes.MONITOREXIT) {
+                return null;
+            } else if (n instanceof FieldInsnNode f && (op == Opcodes.GETSTATIC || op == Opcodes.PUTSTATIC)) {
+                return null; // another class's initialiser could run (and read the element); ours may still be running
+            } else if (stores(n, site.array) || (site.indexLocal() >= 0 && stores(n, site.indexLocal()))) {
+                return null;
+            }
+        }
+        for (TryCatchBlockNode b : tryCatchBlocks) {
+            int s = index.get(b.start), e = index.get(b.end), handler = index.get(b.handler);
+            boolean inside = s > h && e <= t + 1 && handler > h && handler <= t;
+            boolean around = s <= h && e > t && (handler < h || handler > t);
+            boolean apart = (e <= h || s > t) && (handler < h || handler > t);
+            if (!inside && !around && !apart) {
+                return null; // a try block overlapping the loop in part, or a way into it other than its header
+            }
+        }
+        return h < first ? new int[] {h, t} : null;
+    }
+
+    /** The locals of the other double[] accesses in {@code [h, t]}, none of them assigned there; null if one is not so. */
+    private static Set<Integer> otherArrays(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
+                                            Frame<SourceValue>[] frames, Site site, int h, int t) {
+        Set<Integer> locals = new LinkedHashSet<>();
+        for (int j = h; j <= t; j++) {
+            int op = insns[j].getOpcode();
+            if ((op != Opcodes.DALOAD && op != Opcodes.DASTORE) || insns[j] == site.load || insns[j] == site.store
+                    || frames[j] == null) {
+                continue;
+            }
+            Frame<SourceValue> f = frames[j];
+            int depth = op == Opcodes.DALOAD ? 2 : 3;
+            int var = origin(f.getStack(f.getStackSize() - depth), 2, frames, index);
+            if (var < 0) {
+                return null;
+            }
+            for (int k = h; k <= t; k++) {
+                if (stores(insns[k], var)) {
+                    return null;
+                }
+            }
+            locals.add(var);
+        }
+        return locals;
+    }
+
+    /** The local a reference was loaded from (through DUP and DUP2 copies), or -1. */
+    private static int origin(SourceValue v, int fromTop, Frame<SourceValue>[] frames,
+                              Map<AbstractInsnNode, Integer> index) {
+        AbstractInsnNode n = originInsn(v, fromTop, frames, index);
+        return n != null && n.getOpcode() == Opcodes.ALOAD ? ((VarInsnNode) n).var : -1;
+    }
+
+    /**
+     * The instruction that pushed {@code v}, looking through DUP and DUP2 copies ({@code fromTop}: which of a DUP2's
+     * two values it is, 2 for the lower one, as an array under its index); null if not one instruction.
+     */
+    private static AbstractInsnNode originInsn(SourceValue v, int fromTop, Frame<SourceValue>[] frames,
+                                               Map<AbstractInsnNode, Integer> index) {
+        for (int depth = 0; depth < 4; depth++) {
+            AbstractInsnNode n = single(v);
+            if (n == null || (n.getOpcode() != Opcodes.DUP2 && n.getOpcode() != Opcodes.DUP)) {
+                return n;
+            }
+            Frame<SourceValue> f = frames[index.get(n)];
+            if (f == null) {
+                return null;
+            }
+            v = f.getStack(f.getStackSize() - (n.getOpcode() == Opcodes.DUP2 ? fromTop : 1));
+        }
+        return null;
+    }
+
+    private static void rewrite(MethodNode m, AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
+                                Site site, int h, int t, Set<Integer> others) {
+        int acc = m.maxLocals, mode = m.maxLocals + 2;
+        m.maxLocals += 3;
+        m.maxStack += 4;
+        InsnList code = m.instructions;
+        LabelNode header = (LabelNode) insns[h];
+
+        // the ways out, found before anything moves: jumps leaving [h, t], and falling out of its end
+        Map<LabelNode, LabelNode> stubs = new LinkedHashMap<>();
+        List<AbstractInsnNode> exits = new ArrayList<>();
+        List<AbstractInsnNode> returns = new ArrayList<>();
+        for (int j = h; j <= t; j++) {
+            for (LabelNode l : targets(insns[j])) {
+                int k = index.get(l);
+                if (k < h || k > t) {
+                    stubs.putIfAbsent(l, new LabelNode());
+                    exits.add(insns[j]);
+                }
+            }
+            int op = insns[j].getOpcode();
+            if (op >= Opcodes.IRETURN && op <= Opcodes.RETURN) {
+                returns.add(insns[j]);
+            }
+        }
+        boolean fallsOut = fallsThrough(insns[t]);
+
+        // entry: a fresh sum and mode 0; jumps into the loop from before it go through this
+        LabelNode entry = new LabelNode();
+        InsnList init = new InsnList();
+        init.add(entry);
+        init.add(new InsnNode(Opcodes.ICONST_0));
+        init.add(new VarInsnNode(Opcodes.ISTORE, mode));
+        init.add(new InsnNode(Opcodes.DCONST_0));
+        init.add(new VarInsnNode(Opcodes.DSTORE, acc));
+        for (int j = 0; j < insns.length; j++) {
+            if (j < h || j > t) {
+                retarget(insns[j], header, entry);
+            }
+        }
+        code.insertBefore(header, init);
+
+        // the site: decide once per entry, then the sum in the local (mode 1) or the original code (mode 2)
+        LabelNode decided = new LabelNode(), aliased = new LabelNode(), plain = new LabelNode(), done = new LabelNode();
+        InsnList head = new InsnList();
+        head.add(new VarInsnNode(Opcodes.ILOAD, mode));
+        head.add(new JumpInsnNode(Opcodes.IFNE, decided));
+        for (int other : others) {
+            head.add(new VarInsnNode(Opcodes.ALOAD, site.array));
+            head.add(new VarInsnNode(Opcodes.ALOAD, other));
+            head.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, aliased));
+        }
+        head.add(new VarInsnNode(Opcodes.ALOAD, site.array));
+        head.add(site.pushIndex());
+        head.add(new InsnNode(Opcodes.DALOAD));
+        head.add(new VarInsnNode(Opcodes.DSTORE, acc));
+        head.add(new InsnNode(Opcodes.ICONST_1));
+        head.add(new VarInsnNode(Opcodes.ISTORE, mode));
+        head.add(new JumpInsnNode(Opcodes.GOTO, decided));
+        head.add(aliased);
+        head.add(new InsnNode(Opcodes.ICONST_2));
+        head.add(new VarInsnNode(Opcodes.ISTORE, mode));
+        head.add(decided);
+        head.add(new VarInsnNode(Opcodes.ILOAD, mode));
+        head.add(new InsnNode(Opcodes.ICONST_1));
+        head.add(new JumpInsnNode(Opcodes.IF_ICMPNE, plain));
+        head.add(new VarInsnNode(Opcodes.DLOAD, acc));
+        Map<LabelNode, LabelNode> labels = new HashMap<>();
+        for (AbstractInsnNode n : insns) {
+            if (n instanceof LabelNode l) {
+                labels.put(l, l);
+            }
+        }
+        for (int j = index.get(site.load) + 1; j < index.get(site.add); j++) {
+            if (insns[j] instanceof LabelNode l) {
+                labels.put(l, l instanceof Inlining.Site s ? new Inlining.Site(s.where, s.sourceFile) : new LabelNode());
+            }
+        }
+        for (int j = index.get(site.load) + 1; j < index.get(site.add); j++) {
+            head.add(insns[j].clone(labels));
+        }
+        head.add(new InsnNode(Opcodes.DADD));
+        head.add(new VarInsnNode(Opcodes.DSTORE, acc));
+        head.add(new JumpInsnNode(Opcodes.GOTO, done));
+        head.add(plain);
+        code.insertBefore(site.start, head);
+        code.insert(site.store, done);
+
+        // the ways out store the element
+        for (AbstractInsnNode r : returns) {
+            code.insertBefore(r, store(site, acc, mode));
+        }
+        LabelNode end = new LabelNode();
+        code.insert(insns[t], end);
+        if (fallsOut) {
+            code.insert(end, store(site, acc, mode));
+        }
+        for (AbstractInsnNode x : exits) {
+            for (Map.Entry<LabelNode, LabelNode> e : stubs.entrySet()) {
+                retarget(x, e.getKey(), e.getValue());
+            }
+        }
+        for (Map.Entry<LabelNode, LabelNode> e : stubs.entrySet()) {
+            code.add(e.getValue());
+            code.add(store(site, acc, mode));
+            code.add(new JumpInsnNode(Opcodes.GOTO, e.getKey()));
+        }
+        LabelNode handler = new LabelNode(), handlerEnd = new LabelNode();
+        code.add(handler);
+        code.add(store(site, acc, mode));
+        code.add(new InsnNode(Opcodes.ATHROW));
+        code.add(handlerEnd);
+        // ahead of the handlers around the loop, after those inside it (which see their exceptions first); the
+        // rethrow goes to the handlers around the loop, in their order, as the exception would have
+        int at = 0;
+        while (at < m.tryCatchBlocks.size() && inside(m.tryCatchBlocks.get(at), index, h, t)) {
+            at++;
+        }
+        List<TryCatchBlockNode> around = new ArrayList<>();
+        for (TryCatchBlockNode b : m.tryCatchBlocks) {
+            if (index.get(b.start) <= h && index.get(b.end) > t) {
+                around.add(new TryCatchBlockNode(handler, handlerEnd, b.handler, b.type));
+            }
+        }
+        m.tryCatchBlocks.add(at, new TryCatchBlockNode(header, end, handler, null));
+        m.tryCatchBlocks.addAll(around);
+    }
+
+    /** {@code if (mode == 1) a[i] = acc;} */
+    private static InsnList store(Site site, int acc, int mode) {
+        InsnList s = new InsnList();
+        LabelNode skip = new LabelNode();
+        s.add(new VarInsnNode(Opcodes.ILOAD, mode));
+        s.add(new InsnNode(Opcodes.ICONST_1));
+        s.add(new JumpInsnNode(Opcodes.IF_ICMPNE, skip));
+        s.add(new VarInsnNode(Opcodes.ALOAD, site.array));
+        s.add(site.pushIndex());
+        s.add(new VarInsnNode(Opcodes.DLOAD, acc));
+        s.add(new InsnNode(Opcodes.DASTORE));
+        s.add(skip);
+        return s;
+    }
+
+    private static boolean inside(TryCatchBlockNode b, Map<AbstractInsnNode, Integer> index, int h, int t) {
+        return index.get(b.start) > h && index.get(b.end) <= t + 1;
+    }
+
+    private static AbstractInsnNode single(SourceValue v) {
+        return v != null && v.insns.size() == 1 ? v.insns.iterator().next() : null;
+    }
+
+    private static int local(AbstractInsnNode n, int opcode) {
+        return n != null && n.getOpcode() == opcode ? ((VarInsnNode) n).var : -1;
+    }
+
+    /** Whether {@code n} writes local {@code var} (any type, a two-slot store overlapping it included). */
+    private static boolean stores(AbstractInsnNode n, int var) {
+        if (n instanceof IincInsnNode inc) {
+            return inc.var == var;
+        }
+        if (n instanceof VarInsnNode v && v.getOpcode() >= Opcodes.ISTORE && v.getOpcode() <= Opcodes.ASTORE) {
+            boolean wide = v.getOpcode() == Opcodes.LSTORE || v.getOpcode() == Opcodes.DSTORE;
+            return v.var == var || (wide && v.var + 1 == var);
+        }
+        return false;
+    }
+
+    /** The previous instruction with an opcode (labels and line numbers skipped), or null. */
+    private static AbstractInsnNode previous(AbstractInsnNode n) {
+        for (AbstractInsnNode p = n.getPrevious(); p != null; p = p.getPrevious()) {
+            if (p.getOpcode() >= 0) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    private static List<LabelNode> targets(AbstractInsnNode n) {
+        if (n instanceof JumpInsnNode j) {
+            return List.of(j.label);
+        }
+        List<LabelNode> l = new ArrayList<>();
+        if (n instanceof TableSwitchInsnNode s) {
+            l.add(s.dflt);
+            l.addAll(s.labels);
+        } else if (n instanceof LookupSwitchInsnNode s) {
+            l.add(s.dflt);
+            l.addAll(s.labels);
+        }
+        return l;
+    }
+
+    private static boolean targeted(AbstractInsnNode[] insns, LabelNode l) {
+        for (AbstractInsnNode n : insns) {
+            if (targets(n).contains(l)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void retarget(AbstractInsnNode n, LabelNode from, LabelNode to) {
+        if (n instanceof JumpInsnNode j) {
+            if (j.label == from) {
+                j.label = to;
+            }
+        } else if (n instanceof TableSwitchInsnNode s) {
+            if (s.dflt == from) {
+                s.dflt = to;
+            }
+            s.labels.replaceAll(l -> l == from ? to : l);
+        } else if (n instanceof LookupSwitchInsnNode s) {
+            if (s.dflt == from) {
+                s.dflt = to;
+            }
+            s.labels.replaceAll(l -> l == from ? to : l);
+        }
+    }
+
+    private static boolean fallsThrough(AbstractInsnNode n) {
+        int op = n.getOpcode();
+        return op != Opcodes.GOTO && op != Opcodes.ATHROW && !(op >= Opcodes.IRETURN && op <= Opcodes.RETURN)
+                && !(n instanceof TableSwitchInsnNode) && !(n instanceof LookupSwitchInsnNode);
+    }
+}

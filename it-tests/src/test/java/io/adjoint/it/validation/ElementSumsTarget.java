@@ -1,0 +1,203 @@
+package io.adjoint.it.validation;
+
+/**
+ * Target: array elements summed in a loop ({@code y[i] += term}), which the agent sums in a local inside the twin and
+ * stores when the loop is left (agent twin/ElementAccumulators), in the shapes where that must not change a thing:
+ * every way out of the loop, an alias of the element's array read or written in the loop, a loop that runs zero times
+ * around an element that does not exist, exceptions inside and outside it. ElementSumsTest checks each against
+ * hand-derived gradients; the primal results must stay bit for bit those of the code as written.
+ */
+public final class ElementSumsTarget {
+    private ElementSumsTarget() {
+    }
+
+    /** y = A x by {@code y[i] += A[i][k] x[k]} (A flat, n x n, then x), then the sum of y_i^2. */
+    public static double matVec(double[] p) {
+        int n = side(p);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) {
+                y[i] += p[i * n + k] * p[n * n + k];
+            }
+        }
+        return sumOfSquares(y);
+    }
+
+    /** The same as {@code y[i] = y[i] + ...}, starting from y_i = i (not 0: the element's old value is kept). */
+    public static double matVecLongForm(double[] p) {
+        int n = side(p);
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i;
+            for (int k = 0; k < n; k++) {
+                y[i] = y[i] + p[i * n + k] * p[n * n + k];
+            }
+        }
+        return sumOfSquares(y);
+    }
+
+    /**
+     * y[0] += x[k] * src[0] where src is y itself when p[0] &gt; 0 (decided at run time: the site must keep its own code,
+     * since src[0] is the running sum) and a copy of x otherwise.
+     */
+    public static double aliased(double[] p) {
+        int n = p.length;
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = p[i];
+        }
+        double[] src = p[0] > 0 ? y : p.clone();
+        for (int k = 0; k < n; k++) {
+            y[0] += p[k] * src[0];
+        }
+        return y[0];
+    }
+
+    /** An alias written in the loop: w is y when p[0] &gt; 0, and w[0] = x[k] overwrites the sum each iteration. */
+    public static double aliasWritten(double[] p) {
+        int n = p.length;
+        double[] y = new double[1];
+        double[] z = new double[1];
+        double[] w = p[0] > 0 ? y : new double[1];
+        for (int k = 0; k < n; k++) {
+            y[0] += p[k] * p[k];
+            w[0] = p[k];
+            z[0] += 3 * p[k];
+        }
+        return y[0] + z[0];
+    }
+
+    /** Element 5 of a 2-element array, in a loop that runs {@code count} times: zero times must not throw. */
+    public static double zeroIterations(double[] p) {
+        double[] y = new double[2];
+        int count = (int) p[1];
+        for (int k = 0; k < count; k++) {
+            y[5] += p[0];
+        }
+        return y[0] + p[0] * p[0];
+    }
+
+    /** Left by break when the term is large, by return when it is negative (reading the sum there: the site keeps its
+     *  code), else at the end. */
+    public static double waysOut(double[] p) {
+        double[] y = new double[1];
+        for (int k = 0; k < p.length; k++) {
+            if (p[k] > 10) {
+                break;
+            }
+            if (p[k] < -10) {
+                return y[0] * p[k];
+            }
+            y[0] += p[k] * p[k];
+        }
+        return y[0] * 2;
+    }
+
+    /** Left by a return inside the loop when a term is below -10; the sum is read by the caller. */
+    public static double returnInside(double[] p, double[] y) {
+        for (int k = 0; k < p.length; k++) {
+            if (p[k] < -10) {
+                return p[k];
+            }
+            y[0] += p[k] * p[k];
+        }
+        return 1;
+    }
+
+    /** {@link #returnInside}'s result times its sum. */
+    public static double returnInsideCaller(double[] p) {
+        double[] y = {0};
+        double r = returnInside(p, y);
+        return y[0] * r;
+    }
+
+    /** A do-while loop: left by falling out of its last instruction, the test at its bottom. */
+    public static double doWhile(double[] p) {
+        double[] y = new double[1];
+        int k = 0;
+        do {
+            y[0] += p[k] * p[k];
+            k++;
+        } while (k < p.length);
+        return y[0];
+    }
+
+    /** An exception thrown in the loop (a[k] past the end) and caught by the caller's try: the sum so far is kept. */
+    public static double caughtOutside(double[] p) {
+        double[] y = new double[1];
+        int[] stops = {0, 0, 0};
+        try {
+            for (int k = 0; k < p.length; k++) {
+                y[0] += p[k] * p[k];
+                stops[k] = 1; // throws at k = 3
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return y[0] + 1;
+        }
+        return y[0];
+    }
+
+    /** A try/catch inside the loop: the handler runs in the loop and the sum goes on (d = 6 / (k % 3), or 1). */
+    public static double caughtInside(double[] p) {
+        double[] y = new double[1];
+        for (int k = 0; k < p.length; k++) {
+            int d;
+            try {
+                d = 6 / (k % 3);
+            } catch (ArithmeticException e) {
+                d = 1;
+            }
+            y[0] += p[k] * d;
+        }
+        return y[0];
+    }
+
+    /** Two elements of two arrays summed in one loop, and a third of y read back in the loop. */
+    public static double twoSites(double[] p) {
+        double[] y = new double[3];
+        double[] z = new double[1];
+        for (int k = 0; k < p.length; k++) {
+            y[1] += p[k] * p[k];
+            z[0] = z[0] + Math.sin(p[k]);
+        }
+        for (int k = 0; k < p.length; k++) {
+            y[0] += p[k];
+            y[2] = y[0] * 2; // the same array written at another element: the first site keeps its code
+        }
+        return y[1] * z[0] + y[2];
+    }
+
+    /** The loop can leave with an exception nobody in this method catches (k past the end of p). */
+    public static double thrownOut(double[] p, int extra, double[] y) {
+        for (int k = 0; k < p.length + extra; k++) {
+            y[0] += p[k] * p[k];
+        }
+        return y[0];
+    }
+
+    /** {@link #thrownOut} with one step too many, caught here: 3 times the sum so far. */
+    public static double thrownOutCaught(double[] p) {
+        double[] y = {0};
+        try {
+            return thrownOut(p, 1, y);
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return y[0] * 3;
+        }
+    }
+
+    private static int side(double[] p) {
+        int n = 1;
+        while (n * n + n < p.length) {
+            n++;
+        }
+        return n;
+    }
+
+    private static double sumOfSquares(double[] y) {
+        double s = 0;
+        for (double v : y) {
+            s += v * v;
+        }
+        return s;
+    }
+}
