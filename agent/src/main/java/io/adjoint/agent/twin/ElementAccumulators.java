@@ -25,13 +25,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Array elements as loop-carried sums: {@code a[i] += e} (or {@code a[i] = a[i] + e}) in a loop that leaves {@code a}
+ * Array elements as loop-carried sums: {@code a[i] += e} (or {@code -=}, {@code a[i] = a[i] + e}) in a loop that leaves {@code a}
  * and {@code i} alone is rewritten, in the code the twin is made from (never the application's own method), to sum in
  * a local, {@code acc += e}, and store the element when the loop is left. {@link Preaccumulation} and
  * {@link AccumulationRuns} then make the loop one open node, as for {@code s += e}: a matrix-vector product written
@@ -40,10 +39,12 @@ import java.util.Set;
  *
  * <p><b>Why it is exact.</b> The primal arithmetic is the same (the same additions in the same order). The element in
  * memory is stale only while the loop runs, and nothing can read it then: the loop may call nothing but
- * {@code Math}/{@code StrictMath} (a callee could read the element), may not touch other classes' static fields (class
- * initialisation runs code), and every other {@code double[]} element it reads or writes must come from a local that
- * the loop does not assign. The first time the site runs in each entry of the loop it compares {@code a} with each of
- * those arrays: if one is {@code a} itself, the site keeps its original code for the rest of that entry (mode 2).
+ * {@code Math}/{@code StrictMath} (a callee could read the element), may not touch static fields (class initialisation
+ * runs code) nor store into reference arrays, and every other {@code double[]} element it reads or writes must come from
+ * a local that the loop does not assign, or from a row {@code m[r]} of a {@code double[][]} local by an index the loop
+ * does not assign. The first time the site runs in each entry of the loop it compares {@code a} with each of those
+ * arrays (a row only where it exists): if one is {@code a} itself, the site keeps its original code for the rest of
+ * that entry (mode 2).
  * Otherwise (mode 1) it loads the element into the sum; the element is stored back on every way out of the loop: each
  * jump out, falling out of its end, each return, and a handler that stores it and rethrows, ahead of every handler
  * around the loop. The loop must be entered only through its header and may not overlap a try block partly.
@@ -141,8 +142,8 @@ final class ElementAccumulators {
             if (loop == null) {
                 continue;
             }
-            Set<Integer> others = otherArrays(insns, index, frames, site, loop[0], loop[1]);
-            if (others == null || others.contains(site.array)) {
+            List<Other> others = otherArrays(insns, index, frames, site, loop[0], loop[1]);
+            if (others == null || others.stream().anyMatch(o -> o.row == null && o.array == site.array)) {
                 continue;
             }
             rewrite(m, insns, index, site, loop[0], loop[1], others);
@@ -158,7 +159,7 @@ final class ElementAccumulators {
             return null;
         }
         AbstractInsnNode add = previous(insns[s]);
-        if (add == null || add.getOpcode() != Opcodes.DADD) {
+        if (add == null || (add.getOpcode() != Opcodes.DADD && add.getOpcode() != Opcodes.DSUB)) {
             return null;
         }
         Frame<SourceValue> atAdd = frames[index.get(add)];
@@ -258,7 +259,8 @@ final class ElementAccumulators {
                 if (op != Opcodes.INVOKESTATIC || !PURE_OWNERS.contains(call.owner)) {
                     return null;
                 }
-            } else if (n instanceof InvokeDynamicInsnNode || op == Opcodes.MONITORENTER || op == Opcodes.MONITOREXIT) {
+            } else if (n instanceof InvokeDynamicInsnNode || op == Opcodes.MONITORENTER || op == Opcodes.MONITOREXIT
+                    || op == Opcodes.AASTORE) { // (a row of a double[][] read in the loop could be replaced)
                 return null;
             } else if (n instanceof FieldInsnNode f && (op == Opcodes.GETSTATIC || op == Opcodes.PUTSTATIC)) {
                 return null; // another class's initialiser could run (and read the element); ours may still be running
@@ -278,10 +280,24 @@ final class ElementAccumulators {
         return h < first ? new int[] {h, t} : null;
     }
 
-    /** The locals of the other double[] accesses in {@code [h, t]}, none of them assigned there; null if one is not so. */
-    private static Set<Integer> otherArrays(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
-                                            Frame<SourceValue>[] frames, Site site, int h, int t) {
-        Set<Integer> locals = new LinkedHashSet<>();
+    /**
+     * An array the loop reads or writes elements of besides the site's: local {@code array}, or when {@code row} is not
+     * null, row {@code row} (a local or a constant) of the {@code double[][]} in local {@code array}.
+     */
+    private record Other(int array, AbstractInsnNode row) {
+        String key() {
+            return array + (row == null ? "" : ":" + (row.getOpcode() == Opcodes.ILOAD ? "i" + ((VarInsnNode) row).var
+                    : "c" + constant(row)));
+        }
+    }
+
+    /**
+     * The other double[] accesses in {@code [h, t]}: each array from a local, or a row of a double[][] local by a local
+     * or constant index, none of those locals assigned there; null if one is not so.
+     */
+    private static List<Other> otherArrays(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
+                                           Frame<SourceValue>[] frames, Site site, int h, int t) {
+        Map<String, Other> others = new LinkedHashMap<>();
         for (int j = h; j <= t; j++) {
             int op = insns[j].getOpcode();
             if ((op != Opcodes.DALOAD && op != Opcodes.DASTORE) || insns[j] == site.load || insns[j] == site.store
@@ -289,19 +305,31 @@ final class ElementAccumulators {
                 continue;
             }
             Frame<SourceValue> f = frames[j];
-            int depth = op == Opcodes.DALOAD ? 2 : 3;
-            int var = origin(f.getStack(f.getStackSize() - depth), 2, frames, index);
-            if (var < 0) {
+            AbstractInsnNode source = originInsn(f.getStack(f.getStackSize() - (op == Opcodes.DALOAD ? 2 : 3)), 2, frames,
+                    index);
+            Other other;
+            if (source != null && source.getOpcode() == Opcodes.ALOAD) {
+                other = new Other(((VarInsnNode) source).var, null);
+            } else if (source != null && source.getOpcode() == Opcodes.AALOAD) { // a row: A[r][k]
+                Frame<SourceValue> g = frames[index.get(source)];
+                int matrix = local(originInsn(g.getStack(g.getStackSize() - 2), 2, frames, index), Opcodes.ALOAD);
+                AbstractInsnNode row = originInsn(g.getStack(g.getStackSize() - 1), 1, frames, index);
+                if (matrix < 0 || row == null || !sameIndex(row, row)) {
+                    return null;
+                }
+                other = new Other(matrix, row);
+            } else {
                 return null;
             }
             for (int k = h; k <= t; k++) {
-                if (stores(insns[k], var)) {
+                if (stores(insns[k], other.array) || (other.row != null && other.row.getOpcode() == Opcodes.ILOAD
+                        && stores(insns[k], ((VarInsnNode) other.row).var))) {
                     return null;
                 }
             }
-            locals.add(var);
+            others.putIfAbsent(other.key(), other);
         }
-        return locals;
+        return new ArrayList<>(others.values());
     }
 
     /** The local a reference was loaded from (through DUP and DUP2 copies), or -1. */
@@ -332,7 +360,7 @@ final class ElementAccumulators {
     }
 
     private static void rewrite(MethodNode m, AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
-                                Site site, int h, int t, Set<Integer> others) {
+                                Site site, int h, int t, List<Other> others) {
         int acc = m.maxLocals, mode = m.maxLocals + 2;
         m.maxLocals += 3;
         m.maxStack += 4;
@@ -378,10 +406,29 @@ final class ElementAccumulators {
         InsnList head = new InsnList();
         head.add(new VarInsnNode(Opcodes.ILOAD, mode));
         head.add(new JumpInsnNode(Opcodes.IFNE, decided));
-        for (int other : others) {
+        for (Other other : others) {
+            if (other.row == null) {
+                head.add(new VarInsnNode(Opcodes.ALOAD, site.array));
+                head.add(new VarInsnNode(Opcodes.ALOAD, other.array));
+                head.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, aliased));
+                continue;
+            }
+            // the row, where it exists (the loop may not have reached it yet): a missing row is no alias
+            LabelNode skip = new LabelNode();
+            head.add(new VarInsnNode(Opcodes.ALOAD, other.array));
+            head.add(new JumpInsnNode(Opcodes.IFNULL, skip));
+            head.add(other.row.clone(null));
+            head.add(new JumpInsnNode(Opcodes.IFLT, skip));
+            head.add(other.row.clone(null));
+            head.add(new VarInsnNode(Opcodes.ALOAD, other.array));
+            head.add(new InsnNode(Opcodes.ARRAYLENGTH));
+            head.add(new JumpInsnNode(Opcodes.IF_ICMPGE, skip));
             head.add(new VarInsnNode(Opcodes.ALOAD, site.array));
-            head.add(new VarInsnNode(Opcodes.ALOAD, other));
+            head.add(new VarInsnNode(Opcodes.ALOAD, other.array));
+            head.add(other.row.clone(null));
+            head.add(new InsnNode(Opcodes.AALOAD));
             head.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, aliased));
+            head.add(skip);
         }
         head.add(new VarInsnNode(Opcodes.ALOAD, site.array));
         head.add(site.pushIndex());
@@ -412,7 +459,7 @@ final class ElementAccumulators {
         for (int j = index.get(site.load) + 1; j < index.get(site.add); j++) {
             head.add(insns[j].clone(labels));
         }
-        head.add(new InsnNode(Opcodes.DADD));
+        head.add(new InsnNode(site.add.getOpcode()));
         head.add(new VarInsnNode(Opcodes.DSTORE, acc));
         head.add(new JumpInsnNode(Opcodes.GOTO, done));
         head.add(plain);

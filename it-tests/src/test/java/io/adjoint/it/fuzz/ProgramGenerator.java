@@ -361,10 +361,18 @@ final class ProgramGenerator {
         String at = r.nextBoolean() ? j : String.valueOf(element);
         line(e + "[" + at + "] = " + expr(2) + ";");
         int n = r.nextInt(3) == 0 ? 100 + r.nextInt(200) : 1 + r.nextInt(8); // past 127 arguments now and then
+        String rows = null;
+        if (r.nextInt(3) == 0) { // a row of a double[][] read in the loop, which may be the summed array itself
+            rows = "r" + v;
+            line("double[][] " + rows + " = {" + (r.nextBoolean() ? e : "a") + ", x};");
+        }
         line("for (int i = 0; i < " + n + "; i++) {");
         indent++;
         loopIndex = "i";
         String term = "0.05 * " + plain(2);
+        if (rows != null) {
+            term += " + 0.05 * " + rows + "[0][i % " + arrayLength + "]";
+        }
         if (r.nextBoolean()) {
             line(e + "[" + at + "] += " + term + ";");
         } else {

@@ -37,6 +37,34 @@ public final class ElementSumsTarget {
     }
 
     /**
+     * y = diag(1 + 0.1 A_ii) A x with A a double[][] ({@code y[i] += A[i][k] x[k] (1 + 0.1 A[i][i])}), minus
+     * {@code y[i] -= 0.5 x[i] x[k]}, then the sum of y_i^2; when p[0] &gt; 0, row 0 of A is y itself, and A[0][0] (read
+     * in every step) the running sum (the site compares the rows it reads: it keeps its code).
+     */
+    public static double matrixRows(double[] p) {
+        int n = side(p);
+        double[][] a = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) {
+                a[i][k] = p[i * n + k];
+            }
+        }
+        double[] y = new double[n];
+        if (p[0] > 0) {
+            y = a[0];
+        }
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) {
+                y[i] += a[i][k] * p[n * n + k] * (1 + 0.1 * a[i][i]);
+            }
+            for (int k = 0; k < n; k++) {
+                y[i] -= 0.5 * p[n * n + i] * p[n * n + k];
+            }
+        }
+        return sumOfSquares(y);
+    }
+
+    /**
      * y[0] += x[k] * src[0] where src is y itself when p[0] &gt; 0 (decided at run time: the site must keep its own code,
      * since src[0] is the running sum) and a copy of x otherwise.
      */

@@ -59,6 +59,36 @@ class ElementSumsTest {
     }
 
     @Test
+    void rowsOfADoubleMatrixAndDifferences() {
+        int n = 4;
+        double[] p = values(n * n + n, 0.9);
+        p[0] = -0.7; // y is an array of its own
+        double[] g = new double[p.length];
+        double s = 0;
+        for (int k = 0; k < n; k++) {
+            s += p[n * n + k];
+        }
+        for (int i = 0; i < n; i++) {
+            double u = 0, c = 1 + 0.1 * p[i * n + i];
+            for (int k = 0; k < n; k++) {
+                u += p[i * n + k] * p[n * n + k];
+            }
+            double y = c * u - 0.5 * p[n * n + i] * s;
+            // y_i = c_i u_i - x_i s / 2: dy_i/dA_ik = c_i x_k (+ 0.1 u_i for k = i); dy_i/dx_k = c_i A_ik - x_i / 2
+            // (- s / 2 for k = i)
+            for (int k = 0; k < n; k++) {
+                g[i * n + k] += 2 * y * c * p[n * n + k];
+                g[n * n + k] += 2 * y * (c * p[i * n + k] - 0.5 * p[n * n + i]);
+            }
+            g[i * n + i] += 2 * y * 0.1 * u;
+            g[n * n + i] += 2 * y * (-0.5 * s);
+        }
+        check("y[i] += A[i][k] x[k]", ElementSumsTarget::matrixRows, p, g);
+        p[0] = 0.7; // y is row 0 of A: y_0 changes A_00.. while the first row is summed; against finite differences
+        V.gradientFd("y is row 0 of A", ElementSumsTarget::matrixRows, p);
+    }
+
+    @Test
     void anAliasOfTheArrayReadOrWrittenInTheLoop() {
         double[] p = values(7, 0.8); // p[0] > 0: src is y, the site keeps its code
         p[0] = 0.6;

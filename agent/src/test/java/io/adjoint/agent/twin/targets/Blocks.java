@@ -225,4 +225,17 @@ public class Blocks {
         }
         return y[0];
     }
+
+    /** Rows of a double[][] read in the loop (compared with y once per loop entry) and a difference: runs. */
+    public static double elementSumOverRows(double[][] a, double[] x, double[] y) {
+        for (int i = 0; i < y.length; i++) {
+            for (int k = 0; k < x.length; k++) {
+                y[i] += a[i][k] * x[k];
+            }
+            for (int k = 0; k < x.length; k++) {
+                y[i] -= x[k];
+            }
+        }
+        return y[0];
+    }
 }
