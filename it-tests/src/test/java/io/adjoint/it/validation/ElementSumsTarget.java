@@ -213,6 +213,19 @@ public final class ElementSumsTarget {
         }
     }
 
+    /** A small helper in the term, inlined into the twin (agent twin/Inlining) before the site is rewritten. */
+    public static double inlinedHelper(double[] p) {
+        double[] y = new double[2];
+        for (int k = 0; k < p.length; k++) {
+            y[1] += cube(p[k]) - 2 * p[k];
+        }
+        return y[1];
+    }
+
+    private static double cube(double v) {
+        return v * v * v;
+    }
+
     private static int side(double[] p) {
         int n = 1;
         while (n * n + n < p.length) {

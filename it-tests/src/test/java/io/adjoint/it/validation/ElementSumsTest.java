@@ -177,5 +177,9 @@ class ElementSumsTest {
             g[k] = 2 * p[k] * z0 + y1 * Math.cos(p[k]) + 2;
         }
         check("two sites", ElementSumsTarget::twoSites, p, g);
+        for (int k = 0; k < p.length; k++) {
+            g[k] = 3 * p[k] * p[k] - 2;
+        }
+        check("an inlined helper in the term", ElementSumsTarget::inlinedHelper, p, g);
     }
 }
