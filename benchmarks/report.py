@@ -21,6 +21,7 @@ WORKLOADS = OrderedDict([
     ("mlp", ("Two-layer perceptron, softmax cross-entropy", "size")),
     ("blackScholes", ("Black-Scholes call and its five Greeks", "")),
     ("lennardJones", ("Lennard-Jones over Vec3 objects", "atoms")),
+    ("matVec", ("Matrix-vector product, then Σ yᵢ² (64 × 64)", "form")),
 ])
 CLASSES = {
     "LectureBench": "lecture",
@@ -29,6 +30,7 @@ CLASSES = {
     "MlpBench": "mlp", "MlpDenseBench": "mlp",
     "BlackScholesBench": "blackScholes",
     "LennardJonesBench": "lennardJones", "LennardJonesAfterGradientsBench": "lennardJones",
+    "MatVecBench": "matVec",
 }
 PARAM_ALIASES = {"nDense": "n", "dkDense": "dk", "sizeDense": "size"}
 METHODS = OrderedDict([
@@ -72,6 +74,10 @@ def config_key(workload, params):
         return (p["fn"],), {"sinOverT": "sin(t)/t", "maxZeroTSquared": "max(0, t²)"}.get(p["fn"], p["fn"])
     if workload == "lennardJones":
         return (int(p["atoms"]),), f"{p['atoms']} atoms"
+    if workload == "matVec":
+        order = {"localSum": 0, "elementSum": 1, "rows": 2}
+        return (order.get(p["form"], 9),), {"localSum": "s += A[i n + k] x[k]", "elementSum": "y[i] += A[i n + k] x[k]",
+                                           "rows": "y[i] += A[i][k] x[k]"}.get(p["form"], p["form"])
     return (), "S, K, r, σ, T"
 
 
@@ -85,7 +91,7 @@ def fmt_int(n):
 
 
 SHORT_WORKLOAD = {"lecture": "Lecture", "rosenbrock": "Rosenbrock", "gmm": "GMM", "mlp": "MLP",
-                  "blackScholes": "Black-Scholes", "lennardJones": "Lennard-Jones"}
+                  "blackScholes": "Black-Scholes", "lennardJones": "Lennard-Jones", "matVec": "MatVec"}
 
 
 def short_label(workload, key, label):
@@ -415,6 +421,10 @@ WORKLOAD_NOTES = {
                     "loop's twin and replaces the `Vec3` by its fields, so a pair is one tape node. The primal is also "
                     "measured in a JVM that has run 3,000 gradients first: what the application's own evaluations "
                     "cost once it differentiates.\n",
+    "matVec": "The same product written three ways (same value bit for bit): a local sum per row; the sum in the "
+              "element, `y[i] += ...`, which Adjoint sums in a local of the twin (agent `twin/ElementAccumulators`); "
+              "the matrix as a `double[][]` copied from the parameters. The primal of the first two is the same loop "
+              "for the JIT; hand-written = 2 y xᵀ and 2 Aᵀ y.\n",
 }
 
 

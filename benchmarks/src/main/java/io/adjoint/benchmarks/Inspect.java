@@ -111,6 +111,14 @@ public final class Inspect {
         check("lennardJones", "atoms=64", LennardJones::energy, pos, "handWritten", lj);
         tape("lennardJones", "atoms=64", LennardJones::energy, pos);
 
+        for (String form : new String[] {"localSum", "elementSum", "rows"}) {
+            double[] mv = io.adjoint.benchmarks.workloads.MatVec.parameters(64);
+            Map<String, Supplier<double[]>> others = new LinkedHashMap<>();
+            others.put("handWritten", () -> HandGradients.matVec(mv));
+            ScalarFunction f = MatVecBench.function(form);
+            check("matVec", "form=" + form, f, mv, "handWritten", others);
+            tape("matVec", "form=" + form, f, mv);
+        }
 
         String json = "{\n\"checks\": [\n" + String.join(",\n", CHECKS) + "\n],\n\"tapes\": [\n"
                 + String.join(",\n", TAPES) + "\n],\n\"splits\": [\n" + String.join(",\n", SPLITS) + "\n]\n}\n";

@@ -117,6 +117,24 @@ public final class HandGradients {
         return mlp(w, m.xs(), m.labels(), m.in(), m.hidden(), m.classes());
     }
 
+    /** MatVec: with y = A x, d/dA_ik = 2 y_i x_k and d/dx_k = 2 sum_i y_i A_ik. */
+    public static double[] matVec(double[] p) {
+        int n = io.adjoint.benchmarks.workloads.MatVec.side(p);
+        double[] g = new double[p.length];
+        for (int i = 0; i < n; i++) {
+            double y = 0;
+            for (int k = 0; k < n; k++) {
+                y += p[i * n + k] * p[n * n + k];
+            }
+            double t = 2 * y;
+            for (int k = 0; k < n; k++) {
+                g[i * n + k] = t * p[n * n + k];
+                g[n * n + k] += t * p[i * n + k];
+            }
+        }
+        return g;
+    }
+
     /** Minus the forces: dE/dr_ij = 24 eps (s6 - 2 s6^2) / r^2 * (r_i - r_j). */
     public static double[] lennardJones(double[] pos) {
         int n = pos.length / 3;
