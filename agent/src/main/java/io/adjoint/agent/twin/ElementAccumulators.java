@@ -60,6 +60,8 @@ final class ElementAccumulators {
     /** Methods with more instructions than this are left alone (the analysis runs once per site). */
     private static final int MAX_INSNS = 3000;
     private static final Set<String> PURE_OWNERS = Set.of("java/lang/Math", "java/lang/StrictMath");
+    /** javac's null check (of an outer instance, a method reference's receiver): reads nothing. */
+    private static final String REQUIRE_NON_NULL = "java/util/Objects.requireNonNull(Ljava/lang/Object;)Ljava/lang/Object;";
 
     /** Rewrites the qualifying sites of {@code m} (of class {@code owner}); leaves {@code m} as it was on any failure. */
     static void rewrite(String owner, MethodNode m) {
@@ -256,7 +258,8 @@ final class ElementAccumulators {
             AbstractInsnNode n = insns[j];
             int op = n.getOpcode();
             if (n instanceof MethodInsnNode call) {
-                if (op != Opcodes.INVOKESTATIC || !PURE_OWNERS.contains(call.owner)) {
+                if (op != Opcodes.INVOKESTATIC || !(PURE_OWNERS.contains(call.owner) || (call.owner + "." + call.name
+                        + call.desc).equals(REQUIRE_NON_NULL))) {
                     return null;
                 }
             } else if (n instanceof InvokeDynamicInsnNode || op == Opcodes.MONITORENTER || op == Opcodes.MONITOREXIT

@@ -165,7 +165,8 @@ class TwinGeneratorTest {
         TwinGenerator.Companion companion = TwinGenerator.generate(classFile(Blocks.class), Blocks.class.getClassLoader());
         ClassNode generated = new ClassNode();
         new ClassReader(companion.bytes()).accept(generated, 0);
-        for (String twin : new String[] {"elementSums", "elementSumLongForm", "elementSumOverRows"}) {
+        for (String twin : new String[] {"elementSums", "elementSumLongForm", "elementSumOverRows",
+                "elementSumWithANullCheck"}) {
             assertEquals(twin.equals("elementSumOverRows") ? 2 : 1,
                     calls(generated, twin).stream().filter(c -> c.startsWith("run$")).count(),
                     twin + ": " + calls(generated, twin));

@@ -213,6 +213,17 @@ public final class ElementSumsTarget {
         }
     }
 
+    /** A null check in the loop (javac's Objects.requireNonNull(Object)): the site is still summed in a local. */
+    public static double nullChecked(double[] p) {
+        double[] y = new double[1];
+        double[] w = p;
+        for (int k = 0; k < p.length; k++) {
+            java.util.Objects.requireNonNull(w);
+            y[0] += w[k] * p[k];
+        }
+        return y[0];
+    }
+
     /** A small helper in the term, inlined into the twin (agent twin/Inlining) before the site is rewritten. */
     public static double inlinedHelper(double[] p) {
         double[] y = new double[2];

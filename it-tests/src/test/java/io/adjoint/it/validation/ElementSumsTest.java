@@ -181,5 +181,9 @@ class ElementSumsTest {
             g[k] = 3 * p[k] * p[k] - 2;
         }
         check("an inlined helper in the term", ElementSumsTarget::inlinedHelper, p, g);
+        for (int k = 0; k < p.length; k++) {
+            g[k] = 2 * p[k];
+        }
+        check("a null check in the loop", ElementSumsTarget::nullChecked, p, g);
     }
 }

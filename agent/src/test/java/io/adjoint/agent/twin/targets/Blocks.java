@@ -192,6 +192,15 @@ public class Blocks {
         return y[0];
     }
 
+    /** A null check in the loop (Objects.requireNonNull(Object), what javac emits for one): still a run. */
+    public static double elementSumWithANullCheck(double[] x, double[] w, double[] y) {
+        for (int k = 0; k < x.length; k++) {
+            java.util.Objects.requireNonNull(w);
+            y[0] += w[k] * x[k];
+        }
+        return y[0];
+    }
+
     /** The same element through a constant index, the long form: also a run. */
     public static double elementSumLongForm(double[] x, double[] y) {
         for (int k = 0; k < x.length; k++) {
