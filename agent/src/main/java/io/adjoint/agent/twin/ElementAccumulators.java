@@ -63,21 +63,36 @@ final class ElementAccumulators {
     /** javac's null check (of an outer instance, a method reference's receiver): reads nothing. */
     private static final String REQUIRE_NON_NULL = "java/util/Objects.requireNonNull(Ljava/lang/Object;)Ljava/lang/Object;";
 
-    /** Rewrites the qualifying sites of {@code m} (of class {@code owner}); leaves {@code m} as it was on any failure. */
+    /**
+     * Rewrites the qualifying sites of {@code m} (of class {@code owner}). Works on a copy, which replaces {@code m}'s
+     * code only if some site was rewritten and the result passes ASM's bytecode verifier: {@code m} stays as it was
+     * on any failure.
+     */
     static void rewrite(String owner, MethodNode m) {
         if (!ENABLED || m.instructions.size() == 0 || m.instructions.size() > MAX_INSNS) {
             return;
         }
+        MethodNode work = Inlining.copy(m);
         Set<AbstractInsnNode> tried = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
-        for (int round = 0; round < MAX_SITES; round++) {
-            try {
-                if (!rewriteOne(owner, m, tried)) {
-                    return;
-                }
-            } catch (AnalyzerException | RuntimeException e) {
-                return; // analysis refused: the sites rewritten so far are complete rewrites, the rest stay
+        boolean changed = false;
+        try {
+            for (int round = 0; round < MAX_SITES && rewriteOne(owner, work, tried); round++) {
+                changed = true;
             }
+            if (!changed) {
+                return;
+            }
+            new Analyzer<>(new org.objectweb.asm.tree.analysis.BasicVerifier()).analyze(owner, work);
+        } catch (AnalyzerException | RuntimeException e) {
+            return; // the method keeps its code: its sites stay element reads and writes
         }
+        m.instructions = work.instructions;
+        m.tryCatchBlocks = work.tryCatchBlocks;
+        m.localVariables = work.localVariables;
+        m.visibleLocalVariableAnnotations = null;
+        m.invisibleLocalVariableAnnotations = null;
+        m.maxLocals = work.maxLocals;
+        m.maxStack = work.maxStack;
     }
 
     /** A site: {@code start..store} is {@code ALOAD a ILOAD i (DUP2 | ALOAD a ILOAD i) DALOAD <term> DADD DASTORE}. */

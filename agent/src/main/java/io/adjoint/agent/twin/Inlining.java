@@ -514,7 +514,7 @@ final class Inlining {
     }
 
     /** A copy of {@code m}'s code with labels of its own (the original stays intact until the copy is taken). */
-    private static MethodNode copy(MethodNode m) {
+    static MethodNode copy(MethodNode m) {
         MethodNode c = new MethodNode(Opcodes.ASM9, m.access, m.name, m.desc, m.signature, null);
         Map<LabelNode, LabelNode> labels = new HashMap<>();
         for (AbstractInsnNode n : m.instructions) {
