@@ -39,13 +39,13 @@ import java.util.Set;
  *
  * <p><b>Why it is exact.</b> The primal arithmetic is the same (the same additions in the same order). The element in
  * memory is stale only while the loop runs, and nothing can read it then: the loop may call nothing but
- * {@code Math}/{@code StrictMath} (a callee could read the element), may not touch static fields (class initialisation
- * runs code) nor store into reference arrays, and every other {@code double[]} element it reads or writes must come from
- * a local that the loop does not assign, or from a row {@code m[r]} of a {@code double[][]} local by an index the loop
- * does not assign. The first time the site runs in each entry of the loop it compares {@code a} with each of those
- * arrays (a row only where it exists): if one is {@code a} itself, the site keeps its original code for the rest of
- * that entry (mode 2).
- * Otherwise (mode 1) it loads the element into the sum; the element is stored back on every way out of the loop: each
+ * {@code Math}/{@code StrictMath} and javac's {@code Objects.requireNonNull} (a callee could read the element), may not
+ * touch other classes' static fields (their initialisation runs code) nor store into reference arrays, and {@code a} and every other {@code double[]} whose elements it reads or
+ * writes must be an {@link ArrayRef}: a local the loop does not assign, a field of such a local's object or a static
+ * field of this class that the loop does not assign, or a row {@code m[r]} of a {@code double[][]} local by an index
+ * the loop does not assign. The first time the site runs in each entry of the loop it evaluates {@code a} and compares
+ * it with each of those arrays (where the object or row exists): if one is {@code a} itself, the site keeps its
+ * original code for the rest of that entry (mode 2). Otherwise (mode 1) it loads the element into the sum; the element is stored back on every way out of the loop: each
  * jump out, falling out of its end, each return, and a handler that stores it and rethrows, ahead of every handler
  * around the loop. The loop must be entered only through its header and may not overlap a try block partly.
  */
@@ -95,9 +95,12 @@ final class ElementAccumulators {
         m.maxStack = work.maxStack;
     }
 
-    /** A site: {@code start..store} is {@code ALOAD a ILOAD i (DUP2 | ALOAD a ILOAD i) DALOAD <term> DADD DASTORE}. */
+    /**
+     * A site: {@code start..store} is {@code <array> <index> (DUP2 | <array> <index>) DALOAD <term> (DADD | DSUB)
+     * DASTORE}, the array as {@link ArrayRef} says, the index a local or a constant.
+     */
     private record Site(AbstractInsnNode start, AbstractInsnNode load, AbstractInsnNode add, AbstractInsnNode store,
-                        int array, AbstractInsnNode index) {
+                        ArrayRef array, AbstractInsnNode index) {
         /** The index's local, or -1 for a constant. */
         int indexLocal() {
             return local(index, Opcodes.ILOAD);
@@ -107,6 +110,121 @@ final class ElementAccumulators {
         AbstractInsnNode pushIndex() {
             return index.clone(null);
         }
+    }
+
+    /**
+     * Where a {@code double[]} comes from, the same array in every step of a loop that assigns none of what it is read
+     * from: local {@code local} ({@code field} and {@code row} null); field {@code field} of the object in local
+     * {@code local} (GETFIELD) or a static field of the class being twinned (GETSTATIC, {@code local} -1); row
+     * {@code row} (a local or a constant) of the {@code double[][]} in local {@code local}. {@code start} is the first
+     * instruction of the expression, {@code end} the one that pushes the array.
+     */
+    private record ArrayRef(int local, FieldInsnNode field, AbstractInsnNode row, AbstractInsnNode start,
+                            AbstractInsnNode end) {
+        String key() {
+            if (field != null) {
+                return (local < 0 ? "static " : local + ".") + field.owner + "." + field.name;
+            }
+            return local + (row == null ? "" : "[" + (row.getOpcode() == Opcodes.ILOAD ? "i" + ((VarInsnNode) row).var
+                    : "c" + constant(row)) + "]");
+        }
+
+        /** Instructions in the expression: ALOAD; ALOAD GETFIELD; GETSTATIC; ALOAD index AALOAD. */
+        int length() {
+            return row != null ? 3 : field != null && local >= 0 ? 2 : 1;
+        }
+
+        /** Nothing in {@code [h, t]} can make the expression give another array. */
+        boolean invariant(AbstractInsnNode[] insns, int h, int t) {
+            for (int j = h; j <= t; j++) {
+                AbstractInsnNode n = insns[j];
+                if ((local >= 0 && stores(n, local)) || (row != null && row.getOpcode() == Opcodes.ILOAD
+                        && stores(n, ((VarInsnNode) row).var)) || n.getOpcode() == Opcodes.AASTORE) {
+                    return false;
+                }
+                if (field != null && n instanceof FieldInsnNode f && (f.getOpcode() == Opcodes.PUTFIELD
+                        || f.getOpcode() == Opcodes.PUTSTATIC) && f.owner.equals(field.owner)
+                        && f.name.equals(field.name)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** {@code if (<this array> == base) goto aliased}, where the expression cannot throw (a null object, a
+         *  missing row: then it is no alias). */
+        InsnList aliasCheck(int base, LabelNode aliased) {
+            InsnList c = new InsnList();
+            LabelNode skip = new LabelNode();
+            if (field != null && local >= 0) {
+                c.add(new VarInsnNode(Opcodes.ALOAD, local));
+                c.add(new JumpInsnNode(Opcodes.IFNULL, skip));
+            } else if (row != null) {
+                c.add(new VarInsnNode(Opcodes.ALOAD, local));
+                c.add(new JumpInsnNode(Opcodes.IFNULL, skip));
+                c.add(row.clone(null));
+                c.add(new JumpInsnNode(Opcodes.IFLT, skip));
+                c.add(row.clone(null));
+                c.add(new VarInsnNode(Opcodes.ALOAD, local));
+                c.add(new InsnNode(Opcodes.ARRAYLENGTH));
+                c.add(new JumpInsnNode(Opcodes.IF_ICMPGE, skip));
+            }
+            c.add(new VarInsnNode(Opcodes.ALOAD, base));
+            c.add(push());
+            c.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, aliased));
+            c.add(skip);
+            return c;
+        }
+
+        /** Fresh instructions pushing the array (as the original's, which may throw the same way). */
+        InsnList push() {
+            InsnList c = new InsnList();
+            if (local >= 0) {
+                c.add(new VarInsnNode(Opcodes.ALOAD, local));
+            }
+            if (field != null) {
+                c.add(field.clone(null));
+            } else if (row != null) {
+                c.add(row.clone(null));
+                c.add(new InsnNode(Opcodes.AALOAD));
+            }
+            return c;
+        }
+    }
+
+    /**
+     * The array {@code v} is, when its expression is one {@link ArrayRef} describes (looking through DUP copies; a
+     * static field only of class {@code owner}, whose initialisation has begun); else null.
+     */
+    private static ArrayRef ref(SourceValue v, Frame<SourceValue>[] frames, Map<AbstractInsnNode, Integer> index,
+                                String owner) {
+        AbstractInsnNode end = originInsn(v, 2, frames, index);
+        if (end == null) {
+            return null;
+        }
+        int op = end.getOpcode();
+        if (op == Opcodes.ALOAD) {
+            return new ArrayRef(((VarInsnNode) end).var, null, null, end, end);
+        }
+        if (op == Opcodes.GETSTATIC && ((FieldInsnNode) end).owner.equals(owner)) {
+            return new ArrayRef(-1, (FieldInsnNode) end, null, end, end);
+        }
+        Frame<SourceValue> f = frames[index.get(end)];
+        if (f == null) {
+            return null;
+        }
+        if (op == Opcodes.GETFIELD) {
+            AbstractInsnNode object = originInsn(f.getStack(f.getStackSize() - 1), 1, frames, index);
+            return object != null && object.getOpcode() == Opcodes.ALOAD
+                    ? new ArrayRef(((VarInsnNode) object).var, (FieldInsnNode) end, null, object, end) : null;
+        }
+        if (op == Opcodes.AALOAD) {
+            AbstractInsnNode matrix = originInsn(f.getStack(f.getStackSize() - 2), 2, frames, index);
+            AbstractInsnNode row = originInsn(f.getStack(f.getStackSize() - 1), 1, frames, index);
+            return matrix != null && matrix.getOpcode() == Opcodes.ALOAD && row != null && sameIndex(row, row)
+                    ? new ArrayRef(((VarInsnNode) matrix).var, null, row, matrix, end) : null;
+        }
+        return null;
     }
 
     /** Both push the same index: loads of one int local, or the same int constant. */
@@ -151,17 +269,17 @@ final class ElementAccumulators {
             if (frames == null) {
                 frames = new Analyzer<>(new SourceInterpreter()).analyze(owner, m);
             }
-            Site site = site(insns, index, frames, s);
+            Site site = site(insns, index, frames, s, owner);
             if (site == null) {
                 continue;
             }
-            int[] loop = loop(insns, index, site, m.tryCatchBlocks);
+            int[] loop = loop(insns, index, site, m.tryCatchBlocks, owner);
             if (loop == null) {
                 continue;
             }
-            List<Other> others = otherArrays(insns, index, frames, site, loop[0], loop[1]);
-            if (others == null || others.stream().anyMatch(o -> o.row == null && o.array == site.array)) {
-                continue;
+            List<ArrayRef> others = otherArrays(insns, index, frames, site, loop[0], loop[1], owner);
+            if (others == null || others.stream().anyMatch(o -> o.key().equals(site.array.key()))) {
+                continue; // the loop reads or writes the same array through the same expression: always an alias
             }
             rewrite(m, insns, index, site, loop[0], loop[1], others);
             return true;
@@ -170,7 +288,7 @@ final class ElementAccumulators {
     }
 
     private static Site site(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
-                             Frame<SourceValue>[] frames, int s) {
+                             Frame<SourceValue>[] frames, int s, String owner) {
         Frame<SourceValue> atStore = frames[s];
         if (atStore == null) {
             return null;
@@ -181,38 +299,45 @@ final class ElementAccumulators {
         }
         Frame<SourceValue> atAdd = frames[index.get(add)];
         AbstractInsnNode load = single(atAdd.getStack(atAdd.getStackSize() - 2));
-        if (load == null || load.getOpcode() != Opcodes.DALOAD) {
+        if (load == null || load.getOpcode() != Opcodes.DALOAD || frames[index.get(load)] == null) {
             return null;
         }
-        // ALOAD a, i (a local or a constant), then DUP2 or the same two again, then the element read
-        AbstractInsnNode loadIndex = previous(load), loadArray, a, i;
-        if (loadIndex != null && loadIndex.getOpcode() == Opcodes.DUP2) { // a[i] += e
-            i = previous(loadIndex);
-            a = i == null ? null : previous(i);
-            loadArray = a;
-            loadIndex = i;
-        } else { // a[i] = a[i] + e
-            loadArray = loadIndex == null ? null : previous(loadIndex);
-            i = loadArray == null ? null : previous(loadArray);
-            a = i == null ? null : previous(i);
-            if (a == null || local(loadArray, Opcodes.ALOAD) != local(a, Opcodes.ALOAD) || !sameIndex(i, loadIndex)) {
+        // the store's array and index, and the element read's: the same array expression and index
+        Frame<SourceValue> atLoad = frames[index.get(load)];
+        int ls = atLoad.getStackSize(), ss = atStore.getStackSize();
+        ArrayRef array = ref(atStore.getStack(ss - 3), frames, index, owner);
+        ArrayRef loadArray = ref(atLoad.getStack(ls - 2), frames, index, owner);
+        AbstractInsnNode i = originInsn(atStore.getStack(ss - 2), 1, frames, index);
+        AbstractInsnNode loadIndex = originInsn(atLoad.getStack(ls - 1), 1, frames, index);
+        if (array == null || loadArray == null || !array.key().equals(loadArray.key()) || !sameIndex(i, i)
+                || !sameIndex(i, loadIndex)) {
+            return null;
+        }
+        // and nothing else from the array expression to the element read: <array> <i> (DUP2 | <array> <i>) DALOAD
+        AbstractInsnNode walk = array.start;
+        for (int k = 1; k < array.length(); k++) {
+            walk = next(walk);
+        }
+        if (walk != array.end || next(walk) != i) {
+            return null;
+        }
+        walk = next(i);
+        if (walk != null && walk.getOpcode() == Opcodes.DUP2) {
+            if (loadArray.end != array.end || loadIndex != i || next(walk) != load) {
+                return null;
+            }
+        } else {
+            if (walk != loadArray.start) {
+                return null;
+            }
+            for (int k = 1; k < loadArray.length(); k++) {
+                walk = next(walk);
+            }
+            if (walk != loadArray.end || next(walk) != loadIndex || next(loadIndex) != load) {
                 return null;
             }
         }
-        int array = local(a, Opcodes.ALOAD);
-        if (array < 0 || !sameIndex(i, i)) {
-            return null;
-        }
-        // the element read and the store take exactly these instructions' values (directly or as DUP2's copies)
-        Frame<SourceValue> atLoad = frames[index.get(load)];
-        int ls = atLoad.getStackSize(), ss = atStore.getStackSize();
-        if (originInsn(atLoad.getStack(ls - 2), 2, frames, index) != loadArray
-                || originInsn(atLoad.getStack(ls - 1), 1, frames, index) != loadIndex
-                || originInsn(atStore.getStack(ss - 3), 2, frames, index) != a
-                || originInsn(atStore.getStack(ss - 2), 1, frames, index) != i) {
-            return null;
-        }
-        AbstractInsnNode start = a;
+        AbstractInsnNode start = array.start;
         // the term: straight-line code that only works above the element's value
         int from = index.get(load) + 1, to = index.get(add);
         int base = frames[from] == null ? -1 : frames[from].getStackSize();
@@ -242,7 +367,7 @@ final class ElementAccumulators {
      * the class comment); else null.
      */
     private static int[] loop(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index, Site site,
-                              List<TryCatchBlockNode> tryCatchBlocks) {
+                              List<TryCatchBlockNode> tryCatchBlocks, String owner) {
         int first = index.get(site.start), last = index.get(site.store);
         int h = -1, t = -1;
         for (int j = last; j < insns.length; j++) {
@@ -280,11 +405,15 @@ final class ElementAccumulators {
             } else if (n instanceof InvokeDynamicInsnNode || op == Opcodes.MONITORENTER || op == Opcodes.MONITOREXIT
                     || op == Opcodes.AASTORE) { // (a row of a double[][] read in the loop could be replaced)
                 return null;
-            } else if (n instanceof FieldInsnNode f && (op == Opcodes.GETSTATIC || op == Opcodes.PUTSTATIC)) {
-                return null; // another class's initialiser could run (and read the element); ours may still be running
-            } else if (stores(n, site.array) || (site.indexLocal() >= 0 && stores(n, site.indexLocal()))) {
+            } else if (n instanceof FieldInsnNode f && (op == Opcodes.GETSTATIC || op == Opcodes.PUTSTATIC)
+                    && !f.owner.equals(owner)) {
+                return null; // another class's initialiser could run (and read the element); ours has begun
+            } else if (site.indexLocal() >= 0 && stores(n, site.indexLocal())) {
                 return null;
             }
+        }
+        if (!site.array.invariant(insns, h, t)) {
+            return null;
         }
         for (TryCatchBlockNode b : tryCatchBlocks) {
             int s = index.get(b.start), e = index.get(b.end), handler = index.get(b.handler);
@@ -299,23 +428,12 @@ final class ElementAccumulators {
     }
 
     /**
-     * An array the loop reads or writes elements of besides the site's: local {@code array}, or when {@code row} is not
-     * null, row {@code row} (a local or a constant) of the {@code double[][]} in local {@code array}.
+     * The arrays of the other double[] accesses in {@code [h, t]}, each one {@link ArrayRef} describes and invariant
+     * there; null if one is not so.
      */
-    private record Other(int array, AbstractInsnNode row) {
-        String key() {
-            return array + (row == null ? "" : ":" + (row.getOpcode() == Opcodes.ILOAD ? "i" + ((VarInsnNode) row).var
-                    : "c" + constant(row)));
-        }
-    }
-
-    /**
-     * The other double[] accesses in {@code [h, t]}: each array from a local, or a row of a double[][] local by a local
-     * or constant index, none of those locals assigned there; null if one is not so.
-     */
-    private static List<Other> otherArrays(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
-                                           Frame<SourceValue>[] frames, Site site, int h, int t) {
-        Map<String, Other> others = new LinkedHashMap<>();
+    private static List<ArrayRef> otherArrays(AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
+                                              Frame<SourceValue>[] frames, Site site, int h, int t, String owner) {
+        Map<String, ArrayRef> others = new LinkedHashMap<>();
         for (int j = h; j <= t; j++) {
             int op = insns[j].getOpcode();
             if ((op != Opcodes.DALOAD && op != Opcodes.DASTORE) || insns[j] == site.load || insns[j] == site.store
@@ -323,38 +441,13 @@ final class ElementAccumulators {
                 continue;
             }
             Frame<SourceValue> f = frames[j];
-            AbstractInsnNode source = originInsn(f.getStack(f.getStackSize() - (op == Opcodes.DALOAD ? 2 : 3)), 2, frames,
-                    index);
-            Other other;
-            if (source != null && source.getOpcode() == Opcodes.ALOAD) {
-                other = new Other(((VarInsnNode) source).var, null);
-            } else if (source != null && source.getOpcode() == Opcodes.AALOAD) { // a row: A[r][k]
-                Frame<SourceValue> g = frames[index.get(source)];
-                int matrix = local(originInsn(g.getStack(g.getStackSize() - 2), 2, frames, index), Opcodes.ALOAD);
-                AbstractInsnNode row = originInsn(g.getStack(g.getStackSize() - 1), 1, frames, index);
-                if (matrix < 0 || row == null || !sameIndex(row, row)) {
-                    return null;
-                }
-                other = new Other(matrix, row);
-            } else {
+            ArrayRef other = ref(f.getStack(f.getStackSize() - (op == Opcodes.DALOAD ? 2 : 3)), frames, index, owner);
+            if (other == null || !other.invariant(insns, h, t)) {
                 return null;
-            }
-            for (int k = h; k <= t; k++) {
-                if (stores(insns[k], other.array) || (other.row != null && other.row.getOpcode() == Opcodes.ILOAD
-                        && stores(insns[k], ((VarInsnNode) other.row).var))) {
-                    return null;
-                }
             }
             others.putIfAbsent(other.key(), other);
         }
         return new ArrayList<>(others.values());
-    }
-
-    /** The local a reference was loaded from (through DUP and DUP2 copies), or -1. */
-    private static int origin(SourceValue v, int fromTop, Frame<SourceValue>[] frames,
-                              Map<AbstractInsnNode, Integer> index) {
-        AbstractInsnNode n = originInsn(v, fromTop, frames, index);
-        return n != null && n.getOpcode() == Opcodes.ALOAD ? ((VarInsnNode) n).var : -1;
     }
 
     /**
@@ -378,9 +471,9 @@ final class ElementAccumulators {
     }
 
     private static void rewrite(MethodNode m, AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
-                                Site site, int h, int t, List<Other> others) {
-        int acc = m.maxLocals, mode = m.maxLocals + 2;
-        m.maxLocals += 3;
+                                Site site, int h, int t, List<ArrayRef> others) {
+        int acc = m.maxLocals, mode = m.maxLocals + 2, base = m.maxLocals + 3;
+        m.maxLocals += 4;
         m.maxStack += 4;
         InsnList code = m.instructions;
         LabelNode header = (LabelNode) insns[h];
@@ -412,6 +505,8 @@ final class ElementAccumulators {
         init.add(new VarInsnNode(Opcodes.ISTORE, mode));
         init.add(new InsnNode(Opcodes.DCONST_0));
         init.add(new VarInsnNode(Opcodes.DSTORE, acc));
+        init.add(new InsnNode(Opcodes.ACONST_NULL));
+        init.add(new VarInsnNode(Opcodes.ASTORE, base));
         for (int j = 0; j < insns.length; j++) {
             if (j < h || j > t) {
                 retarget(insns[j], header, entry);
@@ -424,31 +519,12 @@ final class ElementAccumulators {
         InsnList head = new InsnList();
         head.add(new VarInsnNode(Opcodes.ILOAD, mode));
         head.add(new JumpInsnNode(Opcodes.IFNE, decided));
-        for (Other other : others) {
-            if (other.row == null) {
-                head.add(new VarInsnNode(Opcodes.ALOAD, site.array));
-                head.add(new VarInsnNode(Opcodes.ALOAD, other.array));
-                head.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, aliased));
-                continue;
-            }
-            // the row, where it exists (the loop may not have reached it yet): a missing row is no alias
-            LabelNode skip = new LabelNode();
-            head.add(new VarInsnNode(Opcodes.ALOAD, other.array));
-            head.add(new JumpInsnNode(Opcodes.IFNULL, skip));
-            head.add(other.row.clone(null));
-            head.add(new JumpInsnNode(Opcodes.IFLT, skip));
-            head.add(other.row.clone(null));
-            head.add(new VarInsnNode(Opcodes.ALOAD, other.array));
-            head.add(new InsnNode(Opcodes.ARRAYLENGTH));
-            head.add(new JumpInsnNode(Opcodes.IF_ICMPGE, skip));
-            head.add(new VarInsnNode(Opcodes.ALOAD, site.array));
-            head.add(new VarInsnNode(Opcodes.ALOAD, other.array));
-            head.add(other.row.clone(null));
-            head.add(new InsnNode(Opcodes.AALOAD));
-            head.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, aliased));
-            head.add(skip);
+        head.add(site.array.push()); // may throw, as the site itself would here
+        head.add(new VarInsnNode(Opcodes.ASTORE, base));
+        for (ArrayRef other : others) {
+            head.add(other.aliasCheck(base, aliased));
         }
-        head.add(new VarInsnNode(Opcodes.ALOAD, site.array));
+        head.add(new VarInsnNode(Opcodes.ALOAD, base));
         head.add(site.pushIndex());
         head.add(new InsnNode(Opcodes.DALOAD));
         head.add(new VarInsnNode(Opcodes.DSTORE, acc));
@@ -486,12 +562,12 @@ final class ElementAccumulators {
 
         // the ways out store the element
         for (AbstractInsnNode r : returns) {
-            code.insertBefore(r, store(site, acc, mode));
+            code.insertBefore(r, store(site, acc, mode, base));
         }
         LabelNode end = new LabelNode();
         code.insert(insns[t], end);
         if (fallsOut) {
-            code.insert(end, store(site, acc, mode));
+            code.insert(end, store(site, acc, mode, base));
         }
         for (AbstractInsnNode x : exits) {
             for (Map.Entry<LabelNode, LabelNode> e : stubs.entrySet()) {
@@ -500,12 +576,12 @@ final class ElementAccumulators {
         }
         for (Map.Entry<LabelNode, LabelNode> e : stubs.entrySet()) {
             code.add(e.getValue());
-            code.add(store(site, acc, mode));
+            code.add(store(site, acc, mode, base));
             code.add(new JumpInsnNode(Opcodes.GOTO, e.getKey()));
         }
         LabelNode handler = new LabelNode(), handlerEnd = new LabelNode();
         code.add(handler);
-        code.add(store(site, acc, mode));
+        code.add(store(site, acc, mode, base));
         code.add(new InsnNode(Opcodes.ATHROW));
         code.add(handlerEnd);
         // ahead of the handlers around the loop, after those inside it (which see their exceptions first); the
@@ -525,13 +601,13 @@ final class ElementAccumulators {
     }
 
     /** {@code if (mode == 1) a[i] = acc;} */
-    private static InsnList store(Site site, int acc, int mode) {
+    private static InsnList store(Site site, int acc, int mode, int base) {
         InsnList s = new InsnList();
         LabelNode skip = new LabelNode();
         s.add(new VarInsnNode(Opcodes.ILOAD, mode));
         s.add(new InsnNode(Opcodes.ICONST_1));
         s.add(new JumpInsnNode(Opcodes.IF_ICMPNE, skip));
-        s.add(new VarInsnNode(Opcodes.ALOAD, site.array));
+        s.add(new VarInsnNode(Opcodes.ALOAD, base));
         s.add(site.pushIndex());
         s.add(new VarInsnNode(Opcodes.DLOAD, acc));
         s.add(new InsnNode(Opcodes.DASTORE));
@@ -561,6 +637,16 @@ final class ElementAccumulators {
             return v.var == var || (wide && v.var + 1 == var);
         }
         return false;
+    }
+
+    /** The next instruction with an opcode (labels and line numbers skipped), or null. */
+    private static AbstractInsnNode next(AbstractInsnNode n) {
+        for (AbstractInsnNode p = n.getNext(); p != null; p = p.getNext()) {
+            if (p.getOpcode() >= 0) {
+                return p;
+            }
+        }
+        return null;
     }
 
     /** The previous instruction with an opcode (labels and line numbers skipped), or null. */

@@ -56,6 +56,8 @@ final class ProgramGenerator {
         line("private static final long serialVersionUID = 1L;");
         line("static double shared;");
         line("double own;");
+        line("double[] ownArray;"); // element sums through fields (elementSum)
+        line("static double[] sharedArray;");
         int nHelpers = r.nextInt(3);
         for (int h = 0; h < nHelpers; h++) {
             helper("h" + h);
@@ -349,12 +351,18 @@ final class ProgramGenerator {
      * array that may be the program's own {@code a} (written or read in the loop: the site must keep its code then).
      */
     private void elementSum(String v) {
-        String e = "e" + v, j = "j" + v;
+        String j = "j" + v;
+        String e = switch (r.nextInt(3)) { // the summed array in a local, an instance field or a static field
+            case 0 -> "ownArray";
+            case 1 -> "sharedArray";
+            default -> "e" + v;
+        };
+        String declare = e.startsWith("e") ? "double[] " : "";
         switch (r.nextInt(3)) {
-            case 0 -> line("double[] " + e + " = a;");
-            case 1 -> line("double[] " + e + " = b(" + expr(1) + " > " + expr(1) + ") ? a : new double[" + arrayLength
+            case 0 -> line(declare + e + " = a;");
+            case 1 -> line(declare + e + " = b(" + expr(1) + " > " + expr(1) + ") ? a : new double[" + arrayLength
                     + "];");
-            default -> line("double[] " + e + " = new double[" + arrayLength + "];");
+            default -> line(declare + e + " = new double[" + arrayLength + "];");
         }
         int element = r.nextInt(arrayLength);
         line("int " + j + " = " + element + ";");
@@ -366,12 +374,20 @@ final class ProgramGenerator {
             rows = "r" + v;
             line("double[][] " + rows + " = {" + (r.nextBoolean() ? e : "a") + ", x};");
         }
+        String viaField = null;
+        if (r.nextInt(3) == 0) { // a field read in the loop, which may hold the summed array itself
+            viaField = e.equals("sharedArray") ? "ownArray" : "sharedArray";
+            line(viaField + " = " + (r.nextBoolean() ? e : "a") + ";");
+        }
         line("for (int i = 0; i < " + n + "; i++) {");
         indent++;
         loopIndex = "i";
         String term = "0.05 * " + plain(2);
         if (rows != null) {
             term += " + 0.05 * " + rows + "[0][i % " + arrayLength + "]";
+        }
+        if (viaField != null) {
+            term += " + 0.05 * " + viaField + "[i % " + arrayLength + "]";
         }
         if (r.nextBoolean()) {
             line(e + "[" + at + "] += " + term + ";");

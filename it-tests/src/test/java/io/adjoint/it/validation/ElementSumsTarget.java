@@ -237,6 +237,75 @@ public final class ElementSumsTarget {
         return v * v * v;
     }
 
+    /** A model holding its weights and its output in fields: {@code out[i] += w[i * n + k] * x[k]}. */
+    public static final class Model {
+        final double[] w;
+        final double[] out;
+
+        Model(double[] w, double[] out) {
+            this.w = w;
+            this.out = out;
+        }
+
+        /** When out is w: out[i] += w[k] x[k] for the first n outputs, reading the running sum itself at k = i. */
+        double runAliased(double[] x, int n) {
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    out[i] += w[k] * x[k];
+                }
+            }
+            double s = 0;
+            for (int i = 0; i < n; i++) {
+                s += out[i] * out[i];
+            }
+            return s;
+        }
+
+        double run(double[] x) {
+            int n = out.length;
+            for (int i = 0; i < n; i++) {
+                for (int k = 0; k < n; k++) {
+                    out[i] += w[i * n + k] * x[k];
+                }
+            }
+            double s = 0;
+            for (double v : out) {
+                s += v * v;
+            }
+            return s;
+        }
+    }
+
+    /** y = W x through {@link Model} (W the first n*n parameters, x the last n), output in a field: sum of y_i^2. */
+    public static double fieldArrays(double[] p) {
+        int n = side(p);
+        double[] x = java.util.Arrays.copyOfRange(p, n * n, n * n + n);
+        return new Model(java.util.Arrays.copyOf(p, n * n), new double[n]).run(x);
+    }
+
+    /**
+     * A model whose output array is its weights' array (one array of n*n, the first n the outputs), summing
+     * out[i] += w[k] x[k]: the site compares the field it reads with the one it sums into and keeps its code.
+     */
+    public static double fieldArraysAliased(double[] p) {
+        int n = side(p);
+        double[] x = java.util.Arrays.copyOfRange(p, n * n, n * n + n);
+        double[] w = java.util.Arrays.copyOf(p, n * n);
+        return new Model(w, w).runAliased(x, n);
+    }
+
+    /** A static array of this class as the sum (and a static double read in the term). */
+    static double[] scratch = new double[3];
+    static double scale = 0.5;
+
+    public static double staticArray(double[] p) {
+        scratch[2] = 1;
+        for (int k = 0; k < p.length; k++) {
+            scratch[2] += scale * p[k] * p[k];
+        }
+        return scratch[2];
+    }
+
     private static int side(double[] p) {
         int n = 1;
         while (n * n + n < p.length) {

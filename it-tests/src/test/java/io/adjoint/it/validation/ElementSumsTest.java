@@ -89,6 +89,22 @@ class ElementSumsTest {
     }
 
     @Test
+    void arraysInFieldsAndStaticFields() {
+        for (int n : new int[] {1, 5}) {
+            double[] p = values(n * n + n, 0.8);
+            check("out[i] += w[i n + k] x[k], fields, n = " + n, ElementSumsTarget::fieldArrays, p,
+                    matVecGradient(p, n, false));
+            V.gradientFd("out is w, n = " + n, ElementSumsTarget::fieldArraysAliased, p);
+        }
+        double[] p = values(7, 1.4);
+        double[] g = new double[p.length];
+        for (int k = 0; k < p.length; k++) {
+            g[k] = p[k]; // 2 * 0.5 * p[k]
+        }
+        check("a static array summed, a static scale", ElementSumsTarget::staticArray, p, g);
+    }
+
+    @Test
     void anAliasOfTheArrayReadOrWrittenInTheLoop() {
         double[] p = values(7, 0.8); // p[0] > 0: src is y, the site keeps its code
         p[0] = 0.6;
