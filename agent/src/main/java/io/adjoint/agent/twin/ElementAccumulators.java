@@ -43,7 +43,8 @@ import java.util.Set;
  * touch other classes' static fields (their initialisation runs code) nor store into reference arrays, and {@code a} and every other {@code double[]} whose elements it reads or
  * writes must be an {@link ArrayRef}: a local the loop does not assign, a field of such a local's object or a static
  * field of this class that the loop does not assign, or a row {@code m[r]} of a {@code double[][]} local by an index
- * the loop does not assign. The first time the site runs in each entry of the loop it evaluates {@code a} and compares
+ * the loop does not assign (or, read in the term, by an index that changes every step: that row is compared in every
+ * step). The first time the site runs in each entry of the loop it evaluates {@code a} and compares
  * it with each of those arrays (where the object or row exists): if one is {@code a} itself, the site keeps its
  * original code for the rest of that entry (mode 2). Otherwise (mode 1) it loads the element into the sum; the element is stored back on every way out of the loop: each
  * jump out, falling out of its end, each return, and a handler that stores it and rethrows, ahead of every handler
@@ -120,8 +121,20 @@ final class ElementAccumulators {
      * instruction of the expression, {@code end} the one that pushes the array.
      */
     private record ArrayRef(int local, FieldInsnNode field, AbstractInsnNode row, AbstractInsnNode start,
-                            AbstractInsnNode end) {
+                            AbstractInsnNode end, boolean perStep) {
+        ArrayRef(int local, FieldInsnNode field, AbstractInsnNode row, AbstractInsnNode start, AbstractInsnNode end) {
+            this(local, field, row, start, end, false);
+        }
+
+        /** The same row of a matrix, compared in every step (its index changes in the loop, not in the term). */
+        ArrayRef everyStep() {
+            return new ArrayRef(local, field, row, start, end, true);
+        }
+
         String key() {
+            if (perStep) {
+                return "step " + local + "[" + ((VarInsnNode) row).var + "]";
+            }
             if (field != null) {
                 return (local < 0 ? "static " : local + ".") + field.owner + "." + field.name;
             }
@@ -442,8 +455,26 @@ final class ElementAccumulators {
             }
             Frame<SourceValue> f = frames[j];
             ArrayRef other = ref(f.getStack(f.getStackSize() - (op == Opcodes.DALOAD ? 2 : 3)), frames, index, owner);
-            if (other == null || !other.invariant(insns, h, t)) {
+            if (other == null) {
                 return null;
+            }
+            if (!other.invariant(insns, h, t)) {
+                // b[k][j] in the term, k changing from step to step (a matrix product): compared in every step
+                int from = index.get(site.load), to = index.get(site.add);
+                if (other.row == null || other.row.getOpcode() != Opcodes.ILOAD || j <= from || j >= to) {
+                    return null;
+                }
+                ArrayRef matrix = new ArrayRef(other.local, null, null, other.start, other.start);
+                int k = ((VarInsnNode) other.row).var;
+                if (!matrix.invariant(insns, h, t)) {
+                    return null;
+                }
+                for (int n = from; n < to; n++) {
+                    if (stores(insns[n], k)) {
+                        return null;
+                    }
+                }
+                other = other.everyStep();
             }
             others.putIfAbsent(other.key(), other);
         }
@@ -522,7 +553,9 @@ final class ElementAccumulators {
         head.add(site.array.push()); // may throw, as the site itself would here
         head.add(new VarInsnNode(Opcodes.ASTORE, base));
         for (ArrayRef other : others) {
-            head.add(other.aliasCheck(base, aliased));
+            if (!other.perStep) {
+                head.add(other.aliasCheck(base, aliased));
+            }
         }
         head.add(new VarInsnNode(Opcodes.ALOAD, base));
         head.add(site.pushIndex());
@@ -535,6 +568,23 @@ final class ElementAccumulators {
         head.add(new InsnNode(Opcodes.ICONST_2));
         head.add(new VarInsnNode(Opcodes.ISTORE, mode));
         head.add(decided);
+        if (others.stream().anyMatch(ArrayRef::perStep)) { // rows read in the term this step: the sum goes back first
+            LabelNode dispatch = new LabelNode(), hit = new LabelNode();
+            head.add(new VarInsnNode(Opcodes.ILOAD, mode));
+            head.add(new InsnNode(Opcodes.ICONST_1));
+            head.add(new JumpInsnNode(Opcodes.IF_ICMPNE, dispatch));
+            for (ArrayRef other : others) {
+                if (other.perStep) {
+                    head.add(other.aliasCheck(base, hit));
+                }
+            }
+            head.add(new JumpInsnNode(Opcodes.GOTO, dispatch));
+            head.add(hit);
+            head.add(store(site, acc, mode, base));
+            head.add(new InsnNode(Opcodes.ICONST_2));
+            head.add(new VarInsnNode(Opcodes.ISTORE, mode));
+            head.add(dispatch);
+        }
         head.add(new VarInsnNode(Opcodes.ILOAD, mode));
         head.add(new InsnNode(Opcodes.ICONST_1));
         head.add(new JumpInsnNode(Opcodes.IF_ICMPNE, plain));

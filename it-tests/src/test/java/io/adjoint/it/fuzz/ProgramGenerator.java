@@ -372,7 +372,7 @@ final class ProgramGenerator {
         String rows = null;
         if (r.nextInt(3) == 0) { // a row of a double[][] read in the loop, which may be the summed array itself
             rows = "r" + v;
-            line("double[][] " + rows + " = {" + (r.nextBoolean() ? e : "a") + ", x};");
+            line("double[][] " + rows + " = {" + (r.nextBoolean() ? e : "a") + ", a};");
         }
         String viaField = null;
         if (r.nextInt(3) == 0) { // a field read in the loop, which may hold the summed array itself
@@ -384,7 +384,12 @@ final class ProgramGenerator {
         loopIndex = "i";
         String term = "0.05 * " + plain(2);
         if (rows != null) {
-            term += " + 0.05 * " + rows + "[0][i % " + arrayLength + "]";
+            String row = "0";
+            if (r.nextBoolean()) { // a row that changes every step (as in a matrix product)
+                row = "q" + v;
+                line("int " + row + " = (i + 1) % 2;");
+            }
+            term += " + 0.05 * " + rows + "[" + row + "][i % " + arrayLength + "]";
         }
         if (viaField != null) {
             term += " + 0.05 * " + viaField + "[i % " + arrayLength + "]";

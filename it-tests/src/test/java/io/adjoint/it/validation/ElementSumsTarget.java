@@ -237,6 +237,54 @@ public final class ElementSumsTarget {
         return v * v * v;
     }
 
+    /** C = A B by {@code c[i][j] += a[i][k] * b[k][j]} (b's row changes every step), then the sum of C_ij^2. */
+    public static double matMul(double[] p) {
+        int n = (int) Math.round(Math.sqrt(p.length / 2.0));
+        double[][] a = new double[n][n], b = new double[n][n], c = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) {
+                a[i][k] = p[i * n + k];
+                b[i][k] = p[n * n + i * n + k];
+            }
+        }
+        multiplyInto(a, b, c, n);
+        return sumOfSquares(c);
+    }
+
+    /** C += A C in place (b is c): the row read in the term is the summed row when k = i. */
+    public static double matMulInPlace(double[] p) {
+        int n = (int) Math.round(Math.sqrt(p.length / 2.0));
+        double[][] a = new double[n][n], c = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = 0; k < n; k++) {
+                a[i][k] = p[i * n + k];
+                c[i][k] = p[n * n + i * n + k];
+            }
+        }
+        multiplyInto(a, c, c, n);
+        return sumOfSquares(c);
+    }
+
+    private static void multiplyInto(double[][] a, double[][] b, double[][] c, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < n; k++) {
+                    c[i][j] += a[i][k] * b[k][j];
+                }
+            }
+        }
+    }
+
+    private static double sumOfSquares(double[][] c) {
+        double s = 0;
+        for (double[] row : c) {
+            for (double v : row) {
+                s += v * v;
+            }
+        }
+        return s;
+    }
+
     /** A model holding its weights and its output in fields: {@code out[i] += w[i * n + k] * x[k]}. */
     public static final class Model {
         final double[] w;

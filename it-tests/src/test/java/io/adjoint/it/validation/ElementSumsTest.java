@@ -89,6 +89,28 @@ class ElementSumsTest {
     }
 
     @Test
+    void matrixProducts() {
+        for (int n : new int[] {1, 2, 6}) {
+            double[] p = values(2 * n * n, 0.9);
+            double[] g = new double[p.length];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    double c = 0;
+                    for (int k = 0; k < n; k++) {
+                        c += p[i * n + k] * p[n * n + k * n + j];
+                    }
+                    for (int k = 0; k < n; k++) { // dC_ij/dA_ik = B_kj, dC_ij/dB_kj = A_ik
+                        g[i * n + k] += 2 * c * p[n * n + k * n + j];
+                        g[n * n + k * n + j] += 2 * c * p[i * n + k];
+                    }
+                }
+            }
+            check("c[i][j] += a[i][k] b[k][j], n = " + n, ElementSumsTarget::matMul, p, g);
+            V.gradientFd("C += A C in place, n = " + n, ElementSumsTarget::matMulInPlace, p);
+        }
+    }
+
+    @Test
     void arraysInFieldsAndStaticFields() {
         for (int n : new int[] {1, 5}) {
             double[] p = values(n * n + n, 0.8);

@@ -201,6 +201,17 @@ public class Blocks {
         return y[0];
     }
 
+    /** A matrix product: b's row changes every step (compared with the summed row in each): a run. */
+    public static void elementSumMatMul(double[][] a, double[][] b, double[][] c) {
+        for (int i = 0; i < c.length; i++) {
+            for (int j = 0; j < c[i].length; j++) {
+                for (int k = 0; k < b.length; k++) {
+                    c[i][j] += a[i][k] * b[k][j];
+                }
+            }
+        }
+    }
+
     /** The same element through a constant index, the long form: also a run. */
     public static double elementSumLongForm(double[] x, double[] y) {
         for (int k = 0; k < x.length; k++) {
