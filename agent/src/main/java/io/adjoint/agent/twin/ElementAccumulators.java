@@ -30,25 +30,26 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Array elements as loop-carried sums: {@code a[i] += e} (or {@code -=}, {@code a[i] = a[i] + e}) in a loop that leaves {@code a}
- * and {@code i} alone is rewritten, in the code the twin is made from (never the application's own method), to sum in
- * a local, {@code acc += e}, and store the element when the loop is left. {@link Preaccumulation} and
- * {@link AccumulationRuns} then make the loop one open node, as for {@code s += e}: a matrix-vector product written
+ * Array elements as loop-carried sums: {@code a[i] += e} (or {@code -=}, or {@code a[i] = a[i] + e}) in a loop that
+ * leaves {@code a} and {@code i} alone is rewritten, in the code the twin is made from (never the application's own
+ * method), to sum in a local, {@code acc += e}, and store the element when the loop is left. {@link Preaccumulation}
+ * and {@link AccumulationRuns} then make the loop one open node, as for {@code s += e}: a matrix-vector product written
  * {@code y[i] += A[i * n + k] * x[k]} records two arguments per step instead of a node of three, an element read and an
  * element write.
  *
  * <p><b>Why it is exact.</b> The primal arithmetic is the same (the same additions in the same order). The element in
  * memory is stale only while the loop runs, and nothing can read it then: the loop may call nothing but
  * {@code Math}/{@code StrictMath} and javac's {@code Objects.requireNonNull} (a callee could read the element), may not
- * touch other classes' static fields (their initialisation runs code) nor store into reference arrays, and {@code a} and every other {@code double[]} whose elements it reads or
- * writes must be an {@link ArrayRef}: a local the loop does not assign, a field of such a local's object or a static
- * field of this class that the loop does not assign, or a row {@code m[r]} of a {@code double[][]} local by an index
- * the loop does not assign (or, read in the term, by an index that changes every step: that row is compared in every
- * step). The first time the site runs in each entry of the loop it evaluates {@code a} and compares
- * it with each of those arrays (where the object or row exists): if one is {@code a} itself, the site keeps its
- * original code for the rest of that entry (mode 2). Otherwise (mode 1) it loads the element into the sum; the element is stored back on every way out of the loop: each
- * jump out, falling out of its end, each return, and a handler that stores it and rethrows, ahead of every handler
- * around the loop. The loop must be entered only through its header and may not overlap a try block partly.
+ * touch other classes' static fields (their initialisation runs code) nor store into reference arrays, and {@code a}
+ * and every other {@code double[]} whose elements it reads or writes must be an {@link ArrayRef}: a local the loop does
+ * not assign, a field of such a local's object or a static field of this class that the loop does not assign, or a row
+ * {@code m[r]} of a {@code double[][]} local by an index the loop does not assign (or, read in the term, by an index
+ * that changes every step: that row is compared in every step). The first time the site runs in each entry of the loop
+ * it evaluates {@code a} and compares it with each of those arrays (where the object or row exists): if one is
+ * {@code a} itself, the site keeps its original code for the rest of that entry (mode 2). Otherwise (mode 1) it loads
+ * the element into the sum; the element is stored back on every way out of the loop: each jump out, falling out of its
+ * end, each return, and a handler that stores it and rethrows, ahead of every handler around the loop. The loop must be
+ * entered only through its header and may not overlap a try block partly.
  */
 final class ElementAccumulators {
     private ElementAccumulators() {
@@ -62,7 +63,8 @@ final class ElementAccumulators {
     private static final int MAX_INSNS = 3000;
     private static final Set<String> PURE_OWNERS = Set.of("java/lang/Math", "java/lang/StrictMath");
     /** javac's null check (of an outer instance, a method reference's receiver): reads nothing. */
-    private static final String REQUIRE_NON_NULL = "java/util/Objects.requireNonNull(Ljava/lang/Object;)Ljava/lang/Object;";
+    private static final String REQUIRE_NON_NULL =
+            "java/util/Objects.requireNonNull(Ljava/lang/Object;)Ljava/lang/Object;";
 
     /**
      * Rewrites the qualifying sites of {@code m} (of class {@code owner}). Works on a copy, which replaces {@code m}'s
@@ -71,6 +73,13 @@ final class ElementAccumulators {
      */
     static void rewrite(String owner, MethodNode m) {
         if (!ENABLED || m.instructions.size() == 0 || m.instructions.size() > MAX_INSNS) {
+            return;
+        }
+        boolean stores = false;
+        for (AbstractInsnNode n : m.instructions) {
+            stores |= n.getOpcode() == Opcodes.DASTORE;
+        }
+        if (!stores) {
             return;
         }
         MethodNode work = Inlining.copy(m);
@@ -155,9 +164,9 @@ final class ElementAccumulators {
                         && stores(n, ((VarInsnNode) row).var)) || n.getOpcode() == Opcodes.AASTORE) {
                     return false;
                 }
+                // by name only: a store through a subclass names another owner for the same field
                 if (field != null && n instanceof FieldInsnNode f && (f.getOpcode() == Opcodes.PUTFIELD
-                        || f.getOpcode() == Opcodes.PUTSTATIC) && f.owner.equals(field.owner)
-                        && f.name.equals(field.name)) {
+                        || f.getOpcode() == Opcodes.PUTSTATIC) && f.name.equals(field.name)) {
                     return false;
                 }
             }
@@ -400,7 +409,7 @@ final class ElementAccumulators {
             if (j >= h && j <= t) {
                 continue;
             }
-            for (LabelNode l : targets(insns[j])) {
+            for (LabelNode l : ShadowCaches.targets(insns[j])) {
                 int k = index.get(l);
                 if (k > h && k <= t) {
                     return null;
@@ -514,7 +523,7 @@ final class ElementAccumulators {
         List<AbstractInsnNode> exits = new ArrayList<>();
         List<AbstractInsnNode> returns = new ArrayList<>();
         for (int j = h; j <= t; j++) {
-            for (LabelNode l : targets(insns[j])) {
+            for (LabelNode l : ShadowCaches.targets(insns[j])) {
                 int k = index.get(l);
                 if (k < h || k > t) {
                     stubs.putIfAbsent(l, new LabelNode());
@@ -597,7 +606,8 @@ final class ElementAccumulators {
         }
         for (int j = index.get(site.load) + 1; j < index.get(site.add); j++) {
             if (insns[j] instanceof LabelNode l) {
-                labels.put(l, l instanceof Inlining.Site s ? new Inlining.Site(s.where, s.sourceFile) : new LabelNode());
+                labels.put(l, l instanceof Inlining.Site s ? new Inlining.Site(s.where, s.sourceFile)
+                        : new LabelNode());
             }
         }
         for (int j = index.get(site.load) + 1; j < index.get(site.add); j++) {
@@ -709,24 +719,9 @@ final class ElementAccumulators {
         return null;
     }
 
-    private static List<LabelNode> targets(AbstractInsnNode n) {
-        if (n instanceof JumpInsnNode j) {
-            return List.of(j.label);
-        }
-        List<LabelNode> l = new ArrayList<>();
-        if (n instanceof TableSwitchInsnNode s) {
-            l.add(s.dflt);
-            l.addAll(s.labels);
-        } else if (n instanceof LookupSwitchInsnNode s) {
-            l.add(s.dflt);
-            l.addAll(s.labels);
-        }
-        return l;
-    }
-
     private static boolean targeted(AbstractInsnNode[] insns, LabelNode l) {
         for (AbstractInsnNode n : insns) {
-            if (targets(n).contains(l)) {
+            if (ShadowCaches.targets(n).contains(l)) {
                 return true;
             }
         }

@@ -131,7 +131,8 @@ final class ShadowCaches {
         }
         return -1;
     }
-    private static List<LabelNode> targets(AbstractInsnNode insn) {
+    /** The labels a jump or switch instruction may go to (none for other instructions). */
+    static List<LabelNode> targets(AbstractInsnNode insn) {
         if (insn instanceof JumpInsnNode j) {
             return List.of(j.label);
         }

@@ -65,8 +65,8 @@ public final class ElementSumsTarget {
     }
 
     /**
-     * y[0] += x[k] * src[0] where src is y itself when p[0] &gt; 0 (decided at run time: the site must keep its own code,
-     * since src[0] is the running sum) and a copy of x otherwise.
+     * y[0] += x[k] * src[0] where src is y itself when p[0] &gt; 0 (decided at run time: the site must keep its own
+     * code, since src[0] is the running sum) and a copy of x otherwise.
      */
     public static double aliased(double[] p) {
         int n = p.length;
@@ -340,6 +340,31 @@ public final class ElementSumsTarget {
         double[] x = java.util.Arrays.copyOfRange(p, n * n, n * n + n);
         double[] w = java.util.Arrays.copyOf(p, n * n);
         return new Model(w, w).runAliased(x, n);
+    }
+
+    static class Holder {
+        double[] out;
+    }
+
+    static final class SubHolder extends Holder {
+    }
+
+    /**
+     * The summed field replaced in the loop through a reference of the subclass (the store names SubHolder.out, the
+     * site reads Holder.out): from k = 2 on the sum goes to a fresh array starting at 100.
+     */
+    public static double fieldReplacedThroughSubclass(double[] p) {
+        SubHolder s = new SubHolder();
+        Holder h = s;
+        h.out = new double[1];
+        double[] fresh = {100};
+        for (int k = 0; k < p.length; k++) {
+            h.out[0] += p[k];
+            if (k == 1) {
+                s.out = fresh;
+            }
+        }
+        return h.out[0];
     }
 
     /** A static array of this class as the sum (and a static double read in the term). */

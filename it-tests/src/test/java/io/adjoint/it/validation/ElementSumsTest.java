@@ -124,6 +124,11 @@ class ElementSumsTest {
             g[k] = p[k]; // 2 * 0.5 * p[k]
         }
         check("a static array summed, a static scale", ElementSumsTarget::staticArray, p, g);
+        double[] replaced = new double[p.length];
+        for (int k = 2; k < p.length; k++) {
+            replaced[k] = 1;
+        }
+        check("the field replaced through a subclass", ElementSumsTarget::fieldReplacedThroughSubclass, p, replaced);
     }
 
     @Test
@@ -165,7 +170,8 @@ class ElementSumsTest {
 
     @Test
     void aLoopThatDoesNotRunNeverTouchesItsElement() {
-        check("zero iterations around y[5]", ElementSumsTarget::zeroIterations, new double[] {1.5, 0}, new double[] {3, 0});
+        check("zero iterations around y[5]", ElementSumsTarget::zeroIterations, new double[] {1.5, 0},
+                new double[] {3, 0});
         assertThrows(ArrayIndexOutOfBoundsException.class,
                 () -> Gradients.of(ElementSumsTarget::zeroIterations).at(new double[] {1.5, 1}));
     }
