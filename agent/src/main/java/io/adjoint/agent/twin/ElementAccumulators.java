@@ -107,19 +107,72 @@ final class ElementAccumulators {
 
     /**
      * A site: {@code start..store} is {@code <array> <index> (DUP2 | <array> <index>) DALOAD <term> (DADD | DSUB)
-     * DASTORE}, the array as {@link ArrayRef} says, the index a local or a constant.
+     * DASTORE}, the array as {@link ArrayRef} says, the index computed by int arithmetic from locals and constants.
      */
     private record Site(AbstractInsnNode start, AbstractInsnNode load, AbstractInsnNode add, AbstractInsnNode store,
-                        ArrayRef array, AbstractInsnNode index) {
-        /** The index's local, or -1 for a constant. */
-        int indexLocal() {
-            return local(index, Opcodes.ILOAD);
+                        ArrayRef array, List<AbstractInsnNode> index) {
+        /** Whether {@code n} writes a local the index is computed from. */
+        boolean storesIndex(AbstractInsnNode n) {
+            for (AbstractInsnNode i : index) {
+                if (i.getOpcode() == Opcodes.ILOAD && stores(n, ((VarInsnNode) i).var)) {
+                    return true;
+                }
+            }
+            return false;
         }
 
-        /** A fresh copy of the instruction pushing the index. */
-        AbstractInsnNode pushIndex() {
-            return index.clone(null);
+        /** Fresh instructions computing the index. */
+        InsnList pushIndex() {
+            InsnList c = new InsnList();
+            for (AbstractInsnNode i : index) {
+                c.add(i.clone(null));
+            }
+            return c;
         }
+    }
+
+    /** Integer arithmetic an index may be computed with (none of it throws). */
+    private static final Set<Integer> INDEX_OPS = Set.of(Opcodes.IADD, Opcodes.ISUB, Opcodes.IMUL, Opcodes.ISHL,
+            Opcodes.ISHR, Opcodes.IUSHR, Opcodes.IAND, Opcodes.IOR, Opcodes.IXOR);
+
+    /**
+     * The index's code: the instructions from {@code first} to {@code last}, when they are int locals, constants and
+     * {@link #INDEX_OPS} (and INEG) computing one int from nothing below it; else null.
+     */
+    private static List<AbstractInsnNode> indexCode(AbstractInsnNode first, AbstractInsnNode last) {
+        List<AbstractInsnNode> code = new ArrayList<>();
+        int depth = 0;
+        for (AbstractInsnNode n = first; n != null && code.size() < 16; n = next(n)) {
+            int op = n.getOpcode();
+            if (op == Opcodes.ILOAD || constant(n) != null) {
+                depth++;
+            } else if (INDEX_OPS.contains(op) && depth >= 2) {
+                depth--;
+            } else if (op != Opcodes.INEG || depth < 1) {
+                return null;
+            }
+            code.add(n);
+            if (n == last) {
+                return depth == 1 ? code : null;
+            }
+        }
+        return null;
+    }
+
+    /** The same instructions with the same operands. */
+    private static boolean sameCode(List<AbstractInsnNode> x, List<AbstractInsnNode> y) {
+        if (x.size() != y.size()) {
+            return false;
+        }
+        for (int k = 0; k < x.size(); k++) {
+            AbstractInsnNode a = x.get(k), b = y.get(k);
+            if (a.getOpcode() != b.getOpcode() || (a.getOpcode() == Opcodes.ILOAD
+                    ? local(a, Opcodes.ILOAD) != local(b, Opcodes.ILOAD)
+                    : constant(a) != null && !constant(a).equals(constant(b)))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -331,16 +384,18 @@ final class ElementAccumulators {
         ArrayRef loadArray = ref(atLoad.getStack(ls - 2), frames, index, owner);
         AbstractInsnNode i = originInsn(atStore.getStack(ss - 2), 1, frames, index);
         AbstractInsnNode loadIndex = originInsn(atLoad.getStack(ls - 1), 1, frames, index);
-        if (array == null || loadArray == null || !array.key().equals(loadArray.key()) || !sameIndex(i, i)
-                || !sameIndex(i, loadIndex)) {
+        if (array == null || loadArray == null || !array.key().equals(loadArray.key()) || i == null
+                || loadIndex == null) {
             return null;
         }
-        // and nothing else from the array expression to the element read: <array> <i> (DUP2 | <array> <i>) DALOAD
+        // and nothing else from the array expression to the element read: <array> <index> (DUP2 | <array> <index>)
+        // DALOAD, the index computed by int arithmetic from locals and constants
         AbstractInsnNode walk = array.start;
         for (int k = 1; k < array.length(); k++) {
             walk = next(walk);
         }
-        if (walk != array.end || next(walk) != i) {
+        List<AbstractInsnNode> indexCode = walk == array.end ? indexCode(next(walk), i) : null;
+        if (indexCode == null) {
             return null;
         }
         walk = next(i);
@@ -355,7 +410,8 @@ final class ElementAccumulators {
             for (int k = 1; k < loadArray.length(); k++) {
                 walk = next(walk);
             }
-            if (walk != loadArray.end || next(walk) != loadIndex || next(loadIndex) != load) {
+            List<AbstractInsnNode> loadCode = walk == loadArray.end ? indexCode(next(walk), loadIndex) : null;
+            if (loadCode == null || !sameCode(indexCode, loadCode) || next(loadIndex) != load) {
                 return null;
             }
         }
@@ -381,7 +437,7 @@ final class ElementAccumulators {
                 return null;
             }
         }
-        return new Site(start, load, add, insns[s], array, i);
+        return new Site(start, load, add, insns[s], array, indexCode);
     }
 
     /**
@@ -430,7 +486,7 @@ final class ElementAccumulators {
             } else if (n instanceof FieldInsnNode f && (op == Opcodes.GETSTATIC || op == Opcodes.PUTSTATIC)
                     && !f.owner.equals(owner)) {
                 return null; // another class's initialiser could run (and read the element); ours has begun
-            } else if (site.indexLocal() >= 0 && stores(n, site.indexLocal())) {
+            } else if (site.storesIndex(n)) {
                 return null;
             }
         }
@@ -512,8 +568,8 @@ final class ElementAccumulators {
 
     private static void rewrite(MethodNode m, AbstractInsnNode[] insns, Map<AbstractInsnNode, Integer> index,
                                 Site site, int h, int t, List<ArrayRef> others) {
-        int acc = m.maxLocals, mode = m.maxLocals + 2, base = m.maxLocals + 3;
-        m.maxLocals += 4;
+        int acc = m.maxLocals, mode = m.maxLocals + 2, base = m.maxLocals + 3, element = m.maxLocals + 4;
+        m.maxLocals += 5;
         m.maxStack += 4;
         InsnList code = m.instructions;
         LabelNode header = (LabelNode) insns[h];
@@ -547,6 +603,8 @@ final class ElementAccumulators {
         init.add(new VarInsnNode(Opcodes.DSTORE, acc));
         init.add(new InsnNode(Opcodes.ACONST_NULL));
         init.add(new VarInsnNode(Opcodes.ASTORE, base));
+        init.add(new InsnNode(Opcodes.ICONST_0));
+        init.add(new VarInsnNode(Opcodes.ISTORE, element));
         for (int j = 0; j < insns.length; j++) {
             if (j < h || j > t) {
                 retarget(insns[j], header, entry);
@@ -561,13 +619,15 @@ final class ElementAccumulators {
         head.add(new JumpInsnNode(Opcodes.IFNE, decided));
         head.add(site.array.push()); // may throw, as the site itself would here
         head.add(new VarInsnNode(Opcodes.ASTORE, base));
+        head.add(site.pushIndex());
+        head.add(new VarInsnNode(Opcodes.ISTORE, element));
         for (ArrayRef other : others) {
             if (!other.perStep) {
                 head.add(other.aliasCheck(base, aliased));
             }
         }
         head.add(new VarInsnNode(Opcodes.ALOAD, base));
-        head.add(site.pushIndex());
+        head.add(new VarInsnNode(Opcodes.ILOAD, element));
         head.add(new InsnNode(Opcodes.DALOAD));
         head.add(new VarInsnNode(Opcodes.DSTORE, acc));
         head.add(new InsnNode(Opcodes.ICONST_1));
@@ -589,7 +649,7 @@ final class ElementAccumulators {
             }
             head.add(new JumpInsnNode(Opcodes.GOTO, dispatch));
             head.add(hit);
-            head.add(store(site, acc, mode, base));
+            head.add(store(acc, mode, base, element));
             head.add(new InsnNode(Opcodes.ICONST_2));
             head.add(new VarInsnNode(Opcodes.ISTORE, mode));
             head.add(dispatch);
@@ -622,12 +682,12 @@ final class ElementAccumulators {
 
         // the ways out store the element
         for (AbstractInsnNode r : returns) {
-            code.insertBefore(r, store(site, acc, mode, base));
+            code.insertBefore(r, store(acc, mode, base, element));
         }
         LabelNode end = new LabelNode();
         code.insert(insns[t], end);
         if (fallsOut) {
-            code.insert(end, store(site, acc, mode, base));
+            code.insert(end, store(acc, mode, base, element));
         }
         for (AbstractInsnNode x : exits) {
             for (Map.Entry<LabelNode, LabelNode> e : stubs.entrySet()) {
@@ -636,12 +696,12 @@ final class ElementAccumulators {
         }
         for (Map.Entry<LabelNode, LabelNode> e : stubs.entrySet()) {
             code.add(e.getValue());
-            code.add(store(site, acc, mode, base));
+            code.add(store(acc, mode, base, element));
             code.add(new JumpInsnNode(Opcodes.GOTO, e.getKey()));
         }
         LabelNode handler = new LabelNode(), handlerEnd = new LabelNode();
         code.add(handler);
-        code.add(store(site, acc, mode, base));
+        code.add(store(acc, mode, base, element));
         code.add(new InsnNode(Opcodes.ATHROW));
         code.add(handlerEnd);
         // ahead of the handlers around the loop, after those inside it (which see their exceptions first); the
@@ -661,14 +721,14 @@ final class ElementAccumulators {
     }
 
     /** {@code if (mode == 1) a[i] = acc;} */
-    private static InsnList store(Site site, int acc, int mode, int base) {
+    private static InsnList store(int acc, int mode, int base, int element) {
         InsnList s = new InsnList();
         LabelNode skip = new LabelNode();
         s.add(new VarInsnNode(Opcodes.ILOAD, mode));
         s.add(new InsnNode(Opcodes.ICONST_1));
         s.add(new JumpInsnNode(Opcodes.IF_ICMPNE, skip));
         s.add(new VarInsnNode(Opcodes.ALOAD, base));
-        s.add(site.pushIndex());
+        s.add(new VarInsnNode(Opcodes.ILOAD, element));
         s.add(new VarInsnNode(Opcodes.DLOAD, acc));
         s.add(new InsnNode(Opcodes.DASTORE));
         s.add(skip);

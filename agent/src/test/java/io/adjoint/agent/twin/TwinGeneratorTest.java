@@ -166,7 +166,7 @@ class TwinGeneratorTest {
         ClassNode generated = new ClassNode();
         new ClassReader(companion.bytes()).accept(generated, 0);
         for (String twin : new String[] {"elementSums", "elementSumLongForm", "elementSumOverRows",
-                "elementSumWithANullCheck", "elementSumMatMul"}) {
+                "elementSumWithANullCheck", "elementSumMatMul", "elementSumFlatMatMul"}) {
             assertEquals(twin.equals("elementSumOverRows") ? 2 : 1,
                     calls(generated, twin).stream().filter(c -> c.startsWith("run$")).count(),
                     twin + ": " + calls(generated, twin));

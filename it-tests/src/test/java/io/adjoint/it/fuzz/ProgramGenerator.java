@@ -366,7 +366,11 @@ final class ProgramGenerator {
         }
         int element = r.nextInt(arrayLength);
         line("int " + j + " = " + element + ";");
-        String at = r.nextBoolean() ? j : String.valueOf(element);
+        String at = switch (r.nextInt(3)) { // the element by a local, a constant or a computed index
+            case 0 -> j;
+            case 1 -> String.valueOf(element);
+            default -> "(" + j + " * 2 + 1 >> 1)";
+        };
         line(e + "[" + at + "] = " + expr(2) + ";");
         int n = r.nextInt(3) == 0 ? 100 + r.nextInt(200) : 1 + r.nextInt(8); // past 127 arguments now and then
         String rows = null;

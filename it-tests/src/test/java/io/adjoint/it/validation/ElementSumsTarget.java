@@ -251,6 +251,41 @@ public final class ElementSumsTarget {
         return sumOfSquares(c);
     }
 
+    /** C = A B on flat arrays, {@code c[i * n + j] += a[i * n + k] * b[k * n + j]}: the index computed, not a local. */
+    public static double flatMatMul(double[] p) {
+        int n = (int) Math.round(Math.sqrt(p.length / 2.0));
+        double[] c = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < n; k++) {
+                    c[i * n + j] += p[i * n + k] * p[n * n + k * n + j];
+                }
+            }
+        }
+        double s = 0;
+        for (double v : c) {
+            s += v * v;
+        }
+        return s;
+    }
+
+    /** An index that changes in the loop (j + k): a different element each step, the site keeps its code. */
+    public static double movingIndex(double[] p) {
+        double[] y = new double[2 * p.length];
+        int j = 1;
+        for (int k = 0; k < p.length; k++) {
+            y[j + k] = y[j + k] + p[k] * p[k];
+        }
+        for (int k = 0; k < p.length; k++) {
+            y[j + k + 1] += p[k];
+        }
+        double s = 0;
+        for (double v : y) {
+            s += v * v;
+        }
+        return s;
+    }
+
     /** C += A C in place (b is c): the row read in the term is the summed row when k = i. */
     public static double matMulInPlace(double[] p) {
         int n = (int) Math.round(Math.sqrt(p.length / 2.0));

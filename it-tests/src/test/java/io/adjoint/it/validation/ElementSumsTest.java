@@ -106,8 +106,10 @@ class ElementSumsTest {
                 }
             }
             check("c[i][j] += a[i][k] b[k][j], n = " + n, ElementSumsTarget::matMul, p, g);
+            check("c[i n + j] += a[i n + k] b[k n + j], n = " + n, ElementSumsTarget::flatMatMul, p, g);
             V.gradientFd("C += A C in place, n = " + n, ElementSumsTarget::matMulInPlace, p);
         }
+        V.gradientFd("an index that changes in the loop", ElementSumsTarget::movingIndex, values(6, 1.2));
     }
 
     @Test

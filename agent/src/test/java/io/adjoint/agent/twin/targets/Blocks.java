@@ -212,6 +212,17 @@ public class Blocks {
         }
     }
 
+    /** A matrix product on flat arrays: the summed element's index is i * n + j, computed: a run. */
+    public static void elementSumFlatMatMul(double[] a, double[] b, double[] c, int n) {
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                for (int k = 0; k < n; k++) {
+                    c[i * n + j] += a[i * n + k] * b[k * n + j];
+                }
+            }
+        }
+    }
+
     /** The same element through a constant index, the long form: also a run. */
     public static double elementSumLongForm(double[] x, double[] y) {
         for (int k = 0; k < x.length; k++) {
