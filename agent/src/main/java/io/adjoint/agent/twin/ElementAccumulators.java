@@ -59,8 +59,11 @@ final class ElementAccumulators {
     static final boolean ENABLED = !"false".equals(System.getProperty("adjoint.elementRuns"));
     /** Sites rewritten per method at most (each adds ~30 instructions and a copy of its term). */
     private static final int MAX_SITES = 8;
-    /** Methods with more instructions than this are left alone (the analysis runs once per site). */
-    private static final int MAX_INSNS = 3000;
+    /**
+     * Methods with more instructions than this are left alone: their twins are near the JIT's 8,000-byte limit for
+     * compiling a method at all, which the copies of the terms could cross (as ShadowCaches.MAX_INSNS).
+     */
+    private static final int MAX_INSNS = ShadowCaches.MAX_INSNS;
     private static final Set<String> PURE_OWNERS = Set.of("java/lang/Math", "java/lang/StrictMath");
     /** javac's null check (of an outer instance, a method reference's receiver): reads nothing. */
     private static final String REQUIRE_NON_NULL =
