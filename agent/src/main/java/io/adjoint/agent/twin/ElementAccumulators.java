@@ -99,13 +99,7 @@ final class ElementAccumulators {
         } catch (AnalyzerException | RuntimeException e) {
             return; // the method keeps its code: its sites stay element reads and writes
         }
-        m.instructions = work.instructions;
-        m.tryCatchBlocks = work.tryCatchBlocks;
-        m.localVariables = work.localVariables;
-        m.visibleLocalVariableAnnotations = null;
-        m.invisibleLocalVariableAnnotations = null;
-        m.maxLocals = work.maxLocals;
-        m.maxStack = work.maxStack;
+        Inlining.adopt(m, work);
     }
 
     /**

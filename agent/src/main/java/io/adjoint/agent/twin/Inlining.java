@@ -140,13 +140,7 @@ final class Inlining {
             boolean changed = inlineCalls(work);
             changed |= new ScalarReplacement(this).rewrite(host.name, work);
             if (changed) {
-                m.instructions = work.instructions;
-                m.tryCatchBlocks = work.tryCatchBlocks;
-                m.localVariables = work.localVariables;
-                m.visibleLocalVariableAnnotations = null;
-                m.invisibleLocalVariableAnnotations = null;
-                m.maxLocals = work.maxLocals;
-                m.maxStack = work.maxStack;
+                adopt(m, work);
             }
         } catch (AnalyzerException | RuntimeException e) {
             // keep the original method: every call stays a call
@@ -511,6 +505,17 @@ final class Inlining {
         List<String> out = new ArrayList<>(list);
         out.add(s);
         return out;
+    }
+
+    /** Gives {@code m} the code of {@code work}, a rewritten {@link #copy} of it. */
+    static void adopt(MethodNode m, MethodNode work) {
+        m.instructions = work.instructions;
+        m.tryCatchBlocks = work.tryCatchBlocks;
+        m.localVariables = work.localVariables;
+        m.visibleLocalVariableAnnotations = null;
+        m.invisibleLocalVariableAnnotations = null;
+        m.maxLocals = work.maxLocals;
+        m.maxStack = work.maxStack;
     }
 
     /** A copy of {@code m}'s code with labels of its own (the original stays intact until the copy is taken). */
