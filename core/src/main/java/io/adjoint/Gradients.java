@@ -73,7 +73,12 @@ public final class Gradients {
         }
 
         private long record(double[] x, Tape t) throws Throwable {
-            return reuseInput ? recordOnCopy(twin, t.reusedInputCopy(x), t) : recordScalar(twin, x, t);
+            if (reuseInput) {
+                double[] xs = t.reusedInputCopy(x);
+                t.privateInput(xs);
+                return (long) twin.invokeExact(xs, t);
+            }
+            return recordScalar(twin, x, t);
         }
 
         @Override

@@ -71,6 +71,7 @@ final class Boundary {
 
     private Object invoke(Object[] args) throws Throwable {
         Tape t = (Tape) args[args.length - 1];
+        t.handedOut(args);
         Object[] real = new Object[params.length];
         boolean active = false;
         long[] captured = receivers == 1 && args[0] != null ? Entry.capturesOf(args[0], t) : null;

@@ -131,6 +131,35 @@ final class ArraysTarget {
         return a[0] + a[1];
     }
 
+    /**
+     * The function's own input changed by code Adjoint does not instrument. The function keeps its argument to itself
+     * (an element write and a static call), so its input is the private copy whose element reads skip the freshness
+     * check (core Tape.privateInput): the call handing the copy to uninstrumented code must end that.
+     */
+    static double inputChangedBehindTheTape(double[] x) {
+        ExcludedLib.overwriteFirst(x);   // excluded from instrumentation: writes x[0] = 42
+        return x[0] * x[1];
+    }
+
+    /** The same through the JDK (Arrays.setAll, no rule: a boundary call). */
+    static double inputChangedByTheJdk(double[] x) {
+        Arrays.setAll(x, i -> i + 0.5);
+        return x[0] + x[1];
+    }
+
+    /** The input written by twin code, here and in a helper, then read again: its shadow stays in step. */
+    static double inputRewritten(double[] x) {
+        x[0] = x[0] * x[1];
+        scaleInPlace(x, 3);
+        return x[0] + x[1] * x[1];
+    }
+
+    private static void scaleInPlace(double[] a, double c) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] *= c;
+        }
+    }
+
     /** A double field changed by uninstrumented code, then read again. */
     static double fieldChangedBehindTheTape(double[] x) {
         ObjectsTarget.Particle p = new ObjectsTarget.Particle();

@@ -111,6 +111,29 @@ class ArraysTest {
         }
     }
 
+    /** The same for the function's input itself, which it keeps to itself: reused call after call, then changed. */
+    @Test
+    void inputChangedByUninstrumentedCodeIsRefused() {
+        for (var f : new io.adjoint.ScalarFunction[] {ArraysTarget::inputChangedBehindTheTape,
+                ArraysTarget::inputChangedByTheJdk}) {
+            io.adjoint.Gradient g = Gradients.of(f);
+            for (int call = 0; call < 3; call++) {
+                NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> g.at(1.0, 2.0));
+                assertTrue(e.getMessage().contains("overwritten"), e.getMessage());
+            }
+            assertThrows(NotDifferentiableException.class, () -> Gradients.forward(f).at(1.0, 2.0));
+        }
+    }
+
+    /** f = 3 x0 x1 + 9 x1^2 computed in the input array itself: grad = (3 x1, 3 x0 + 18 x1). */
+    @Test
+    void inputRewrittenByTheFunction() {
+        double[] x = {1.5, -0.7};
+        V.gradient("input rewritten", ArraysTarget::inputRewritten, x,
+                new double[] {3 * x[1], 3 * x[0] + 18 * x[1]}, ANALYTIC);
+        assertTrue(x[0] == 1.5 && x[1] == -0.7, "the caller's array is left alone");
+    }
+
     @Test
     void fieldChangedByUninstrumentedCodeIsRefused() {
         NotDifferentiableException e = assertThrows(NotDifferentiableException.class,
