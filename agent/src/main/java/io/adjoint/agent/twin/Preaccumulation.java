@@ -396,6 +396,13 @@ final class Preaccumulation {
         Map<Leaf, Const> consts = new IdentityHashMap<>();
         Map<Leaf, List<AbstractInsnNode>> removed = new IdentityHashMap<>(); // instructions no longer needed
         Map<Object, Leaf> byKey = new HashMap<>();
+        Set<AbstractInsnNode> foldedHere = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Op op : ops) {
+            AbstractInsnNode store = foldedStore.get(op);
+            if (store != null) {
+                foldedHere.add(store);
+            }
+        }
         for (Leaf l : leaves) {
             AbstractInsnNode p = l.producer();
             int consumer = index.get(l.parent.insn);
@@ -406,7 +413,7 @@ final class Preaccumulation {
                     removed.put(l, List.of(p));
                     continue;
                 }
-                if (p.getOpcode() == Opcodes.DLOAD && reloadable((VarInsnNode) p, r)) {
+                if (p.getOpcode() == Opcodes.DLOAD && reloadable((VarInsnNode) p, r, foldedHere)) {
                     Object key = List.of("local", ((VarInsnNode) p).var, localDefs(p, ((VarInsnNode) p).var));
                     l.var = ((VarInsnNode) p).var;
                     removed.put(l, List.of(p));
@@ -583,16 +590,25 @@ final class Preaccumulation {
 
     /**
      * A read of a local that can be repeated at the root instruction {@code root}: the same writes reach both
-     * places and none of them happens in between.
+     * places and none of them happens in between, once the stores folded into this tree ({@code folded}) are gone.
+     * Those are looked through: in {@code s += a; s += b;} the first store of {@code s} is folded into the second
+     * statement, so {@code s} read by the first can be read again at the root, and the block is one accumulation.
      */
-    private boolean reloadable(VarInsnNode load, int root) {
+    private boolean reloadable(VarInsnNode load, int root, Set<AbstractInsnNode> folded) {
         int from = index.get(load);
-        if (frames[root] == null || !frames[root].getLocal(load.var).insns.equals(localDefs(load, load.var))) {
+        if (frames[root] == null) {
+            return false;
+        }
+        Set<AbstractInsnNode> defs = frames[root].getLocal(load.var).insns;
+        for (int hops = 0; defs.size() == 1 && folded.contains(defs.iterator().next()) && hops < MAX_OPS; hops++) {
+            defs = localDefs(defs.iterator().next(), load.var); // the writes reaching the folded store, kept after it
+        }
+        if (!defs.equals(localDefs(load, load.var))) {
             return false;
         }
         for (int i = from + 1; i < root; i++) {
             if (insns[i] instanceof VarInsnNode v && v.var == load.var && v.getOpcode() >= Opcodes.ISTORE
-                    && v.getOpcode() <= Opcodes.ASTORE) {
+                    && v.getOpcode() <= Opcodes.ASTORE && !folded.contains(v)) {
                 return false;
             }
         }

@@ -113,6 +113,10 @@ class TwinGeneratorTest {
             assertEquals(java.util.List.of("begin", "endAccumulate"), tapeCalls(pre), twin);
         }
         assertEquals(java.util.List.of("daload", "daload", "run$(JJJDI)", "pre$(JJJI)"), calls(generated, "dot"));
+        for (String twin : new String[] {"rosenbrockTwoStatements", "threeStatements"}) { // one block each
+            assertEquals(1, generated.methods.stream().filter(g -> g.name.matches("pre\\$\\d+")
+                    && calledBy(generated, twin, g.name)).count(), twin);
+        }
         for (String twin : new String[] {"readInTheTerm", "subtractedFrom"}) {
             MethodNode pre = generatedMethodCalled(generated, twin, 0);
             assertTrue(!pre.desc.contains("I"), twin + ": " + pre.desc);
@@ -138,7 +142,7 @@ class TwinGeneratorTest {
         ClassNode generated = new ClassNode();
         new ClassReader(companion.bytes()).accept(generated, 0);
         for (String twin : new String[] {"dot", "rosenbrock", "subtracted", "onTheRight", "plainSum", "sumOfFields",
-                "tanhSum"}) {
+                "tanhSum", "rosenbrockTwoStatements", "threeStatements"}) {
             java.util.List<String> calls = calls(generated, twin);
             assertEquals(1, calls.stream().filter(c -> c.startsWith("run$")).count(), twin + ": " + calls);
             assertTrue(tapeMethods(generated, twin).contains("runEnd"), twin);
@@ -150,7 +154,7 @@ class TwinGeneratorTest {
                     && !recording.contains("isSecondOrder"), twin + ": " + recording);
         }
         for (String twin : new String[] {"copiedMidLoop", "readAfterTheBlock", "sumOutsideALoop", "sumWithACall",
-                "sumThenManyCalls"}) {
+                "sumThenManyCalls", "scaledBetween", "readBetween"}) {
             assertTrue(calls(generated, twin).stream().noneMatch(c -> c.startsWith("run$")), twin);
             assertTrue(!tapeMethods(generated, twin).contains("runEnd"), twin);
         }

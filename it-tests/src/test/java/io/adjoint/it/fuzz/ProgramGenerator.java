@@ -283,6 +283,9 @@ final class ProgramGenerator {
                     default -> line(v + " = " + term + " + " + v + ";");
                 }
                 scope.add(v); // from here on the body may read the sum
+                if (r.nextInt(3) == 0) { // a second statement of the sum in the same block, whose term may read it
+                    line(v + " -= 0.05 * " + expr(2) + ";");
+                }
                 switch (r.nextInt(4)) {
                     case 0 -> line("if (i == " + r.nextInt(n) + ") { " + c + " = " + v + "; }");
                     case 1 -> line(c + " = " + c + " * 0.5 + " + v + ";");
@@ -320,6 +323,12 @@ final class ProgramGenerator {
                     case 0 -> line(v + " += " + term + ";");
                     case 1 -> line(v + " = " + v + " - " + term + ";");
                     default -> line(v + " = " + term + " + " + v + ";");
+                }
+                switch (r.nextInt(6)) { // more statements of the same sum in the block: s += a; s -= b; is one sum
+                    case 0 -> line(v + " -= 0.05 * " + plain(2) + ";");
+                    case 1 -> line(v + " = " + v + " + 0.05 * " + plain(2) + ";");
+                    case 2 -> line(v + " = " + v + " * 0.5 + 0.05 * " + plain(2) + ";"); // its partial 1/2: no sum
+                    default -> { }
                 }
                 switch (r.nextInt(7)) { // what else the loop does: nothing that records, or a way out of the run
                     case 0 -> line("if (i == " + r.nextInt(n) + ") { " + c + " = " + v + "; }"); // ended, restarted

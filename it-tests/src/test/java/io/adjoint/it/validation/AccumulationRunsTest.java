@@ -204,4 +204,48 @@ class AccumulationRunsTest {
         }
         V.gradient("fields of points", RunsTarget::fieldsOfPoints, x, g, ANALYTIC);
     }
+
+    /** One sum written in several statements of one basic block (s += a; s += b;), and the shapes that are not one. */
+    @Test
+    void sumsInSeveralStatements() {
+        double[] x = values(301);
+        double[] g = new double[x.length];
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double t1 = x[i + 1] - x[i] * x[i];
+            g[i] = -400 * t1 * x[i] - 2 * (1 - x[i]);
+            g[i + 1] = 200 * t1;
+        }
+        V.gradient("Rosenbrock in two statements", RunsTarget::rosenbrockTwoStatements, x, g, ANALYTIC);
+        for (int i = 0; i < x.length; i++) {
+            g[i] = 2 * x[i] - 2;
+        }
+        V.gradient("three statements", RunsTarget::threeStatements, x, g, ANALYTIC);
+
+        double[] y = values(40);
+        int n = y.length;
+        // s_i = (s_{i-1} + y_i)(1 + y_i): ds_i/dy_i = 1 + 2 y_i + s_{i-1}, ds_i/ds_{i-1} = 1 + y_i (a hand-written adjoint)
+        double[] before = new double[n];
+        double s = 1;
+        for (int i = 0; i < n; i++) {
+            before[i] = s;
+            s = (s + y[i]) * (1 + y[i]);
+        }
+        double[] h = new double[n];
+        double adj = 1;
+        for (int i = n - 1; i >= 0; i--) {
+            h[i] = adj * (1 + 2 * y[i] + before[i]);
+            adj *= 1 + y[i];
+        }
+        V.gradient("read twice in the block", RunsTarget::readTwiceInTheBlock, y, h, ANALYTIC);
+        // s_i = (s_{i-1} + y_i) / 2 + y_i: ds_n/dy_i = 1.5 * 0.5^(n-1-i)
+        for (int i = 0; i < n; i++) {
+            h[i] = 1.5 * Math.pow(0.5, n - 1 - i);
+        }
+        V.gradient("scaled between", RunsTarget::scaledBetween, y, h, ANALYTIC);
+        // s + t = 2 s_{n-2} + y_{n-1}^2 + 2 y_{n-1}, s_i = s_{i-1} + y_i + y_i^2
+        for (int i = 0; i < n; i++) {
+            h[i] = i < n - 1 ? 2 * (1 + 2 * y[i]) : 2 + 2 * y[i];
+        }
+        V.gradient("read between", RunsTarget::readBetween, y, h, ANALYTIC);
+    }
 }

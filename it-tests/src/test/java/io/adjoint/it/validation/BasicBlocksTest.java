@@ -84,6 +84,37 @@ class BasicBlocksTest {
     }
 
     @Test
+    void localOverwrittenBetweenReadsOfOneExpression() {
+        double[] x = {0.7, -1.3, 0.4, 1.1, -0.6};
+        int n = x.length;
+        // r = 2 x0 x1^2 + sum_{i >= 2} 4 x_{i-1} x_i^2, f = r + 2 x_{n-1}
+        double[] g = new double[n];
+        g[0] += 2 * x[1] * x[1];
+        g[1] += 4 * x[0] * x[1];
+        for (int i = 2; i < n; i++) {
+            g[i - 1] += 4 * x[i] * x[i];
+            g[i] += 8 * x[i - 1] * x[i];
+        }
+        g[n - 1] += 2;
+        V.gradient("local overwritten before the root", BlocksTarget::localOverwrittenBeforeTheRoot, x, g, ANALYTIC);
+        // s_i = s_{i-1} x_i + sin(x_i)^2: a hand-written adjoint
+        double[] before = new double[n];
+        double s = x[0];
+        for (int i = 1; i < n; i++) {
+            before[i] = s;
+            s = s * x[i] + Math.sin(x[i]) * Math.sin(x[i]);
+        }
+        double[] h = new double[n];
+        double adj = 1;
+        for (int i = n - 1; i >= 1; i--) {
+            h[i] = adj * (before[i] + 2 * Math.sin(x[i]) * Math.cos(x[i]));
+            adj *= x[i];
+        }
+        h[0] = adj;
+        V.gradient("local overwritten inside the tree", BlocksTarget::localOverwrittenInsideTheTree, x, h, ANALYTIC);
+    }
+
+    @Test
     void arrayChangesBetweenReads() {
         double[] x = {0.7, -1.3};
         // y' = {2 x1}: f = 2 x1 x0^2 + 2 x1

@@ -70,6 +70,35 @@ final class BlocksTarget {
         return b + x[i] * x[i];
     }
 
+    /**
+     * A local read by an expression, then written by a statement that is not part of it (its value is also read in the
+     * next iteration), then read again by the same expression: the first read must not be repeated at the root.
+     */
+    static double localOverwrittenBeforeTheRoot(double[] x) {
+        double s = x[0];
+        double r = 0;
+        for (int i = 1; i < x.length; i++) {
+            double t = s * x[i];
+            s = x[i] * 2;
+            r = r + t * s;
+        }
+        return r + s;
+    }
+
+    /**
+     * The same local written by a statement folded into the expression (read by it alone): the read before that write
+     * is repeated at the root, where the write is gone; s = s_old x + sin(x)^2.
+     */
+    static double localOverwrittenInsideTheTree(double[] x) {
+        double s = x[0];
+        for (int i = 1; i < x.length; i++) {
+            double t = s * x[i];
+            s = Math.sin(x[i]);
+            s = t + s * s;
+        }
+        return s;
+    }
+
     /** The array variable changes between two reads of y[0]. */
     static double arrayChangesBetweenReads(double[] x) {
         double[] y = x;

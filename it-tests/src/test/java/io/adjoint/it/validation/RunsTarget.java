@@ -17,6 +17,61 @@ public final class RunsTarget {
         return s;
     }
 
+    /** Rosenbrock with its sum in two statements of one block (s += a; s -= b;): one accumulation, one run. */
+    public static double rosenbrockTwoStatements(double[] x) {
+        double f = 0;
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double t1 = x[i + 1] - x[i] * x[i];
+            f += 100 * t1 * t1;
+            double t2 = 1 - x[i];
+            f -= -(t2 * t2);
+        }
+        return f;
+    }
+
+    /** Three statements of one sum, one written s = s + ...: x^2 - 2x per element. */
+    public static double threeStatements(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            s = s + x[i] * x[i];
+            s -= 3 * x[i];
+        }
+        return s;
+    }
+
+    /** The second statement reads the sum twice: s = (s + x)(1 + x), partial 1 + x, not an accumulation. */
+    public static double readTwiceInTheBlock(double[] x) {
+        double s = 1;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            s += s * x[i];
+        }
+        return s;
+    }
+
+    /** The sum scaled between two statements: s = (s + x) / 2 + x, partial 1/2. */
+    public static double scaledBetween(double[] x) {
+        double s = 1;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            s = s * 0.5 + x[i];
+        }
+        return s;
+    }
+
+    /** The sum copied between two statements (the copy from the last iteration returned too). */
+    public static double readBetween(double[] x) {
+        double s = 0;
+        double t = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            t = s;
+            s += x[i] * x[i];
+        }
+        return s + t;
+    }
+
     /** y = A x row by row, then sum of y_i^2: the inner sum restarts from 0 in each outer iteration (abandoned run). */
     public static double rowsSquared(double[] x) {
         int n = (int) Math.round(Math.sqrt(x.length));

@@ -17,6 +17,51 @@ public class Blocks {
         return f;
     }
 
+    /** The same sum in two statements of one block: s += a; s += b; is one accumulation, so one run. */
+    public static double rosenbrockTwoStatements(double[] x) {
+        double f = 0;
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double t1 = x[i + 1] - x[i] * x[i];
+            f += 100 * t1 * t1;
+            double t2 = 1 - x[i];
+            f -= -(t2 * t2);
+        }
+        return f;
+    }
+
+    /** Three statements, one of them s = s + ... written out. */
+    public static double threeStatements(double[] x) {
+        double s = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            s = s + x[i] * x[i];
+            s -= 3 * x[i];
+        }
+        return s;
+    }
+
+    /** The sum after the first statement scaled by the second: its partial is not 1, no accumulation. */
+    public static double scaledBetween(double[] x) {
+        double s = 1;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            s = s * 0.5 + x[i];
+        }
+        return s;
+    }
+
+    /** The sum after the first statement copied: not folded, the second statement alone accumulates. */
+    public static double readBetween(double[] x) {
+        double s = 0;
+        double t = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            t = s;
+            s += x[i] * x[i];
+        }
+        return s + t;
+    }
+
     /** t is also read after the loop: it must stay a node of its own. */
     public static double readAfterTheBlock(double[] x) {
         double t = 0;
