@@ -147,6 +147,11 @@ final class Shadows {
         }
     }
 
+    /** The pinned array (see arrayShadow), or null. */
+    Object pinned() {
+        return pinned;
+    }
+
     boolean isEmpty() {
         return pinned == null && arrayCount == 0 && fieldCount == 0;
     }

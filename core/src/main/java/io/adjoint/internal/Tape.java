@@ -209,7 +209,6 @@ public final class Tape {
     }
 
     private void reset() {
-        privateInput = null;
         privateInputShadow = null;
         constructorDepth = 0;
         nodes = 0;
@@ -678,30 +677,30 @@ public final class Tape {
     }
 
     /**
-     * The input copy of this recording while no code but twin code and Adjoint's memory rules can have written it, and
-     * its shadow (both null otherwise): element reads of it skip the freshness check (Ops.daload), since every write
+     * The shadow of this recording's input copy while no code but twin code and Adjoint's memory rules can have written
+     * the copy (null otherwise): element reads of it skip the freshness check (Ops.daload), since every write
      * kept its shadow in step. Set by {@link #privateInput} for a function that provably keeps its argument to itself
      * (it reads and writes elements and passes it only to methods that do the same, see Engine.argumentMayEscape);
      * dropped for good by {@link #handedOut} when twin code hands it to code that runs uninstrumented after all (a
      * callee whose class could not be transformed, a JDK method without a rule).
      */
-    private Object privateInput;
     long[] privateInputShadow;
 
-    /** Seeds {@code xs}, a copy of the input no one else can reach, and trusts its shadow (see privateInputShadow). */
+    /**
+     * Seeds {@code xs}, a copy of the input no one else can reach, and trusts its shadow (see privateInputShadow). Being
+     * the first array of the recording given a shadow, it is the pinned one.
+     */
     public void privateInput(double[] xs) {
         long[] s = Ops.seed(xs, this);
-        privateInput = xs;
-        privateInputShadow = s;
+        privateInputShadow = shadows.pinned() == xs ? s : null; // (always: seeded first after open)
     }
 
     /** Called with the arguments of every call from twin code into uninstrumented code: see privateInputShadow. */
     public void handedOut(Object[] arguments) {
-        Object p = privateInput;
-        if (p != null) {
+        if (privateInputShadow != null) {
+            Object input = shadows.pinned();
             for (Object a : arguments) {
-                if (a == p) {
-                    privateInput = null;
+                if (a == input) {
                     privateInputShadow = null;
                     return;
                 }
