@@ -126,7 +126,20 @@ final class ProgramGenerator {
         int kind = r.nextInt(21);
         String v = fresh();
         switch (kind) {
-            case 0, 1, 2 -> line("double " + v + " = " + expr(3) + ";");
+            case 0, 1, 2 -> {
+                if (r.nextInt(4) == 0) { // a local read by an expression, overwritten in between, read by it again
+                    String w = fresh(), t = fresh(), u = fresh();
+                    line("double " + w + " = " + expr(2) + ";");
+                    line("double " + t + " = " + expr(1) + " * " + w + ";"); // folded into v's expression
+                    line("double " + u + " = " + w + " + " + expr(1) + ";"); // w's first value is read twice
+                    line(w + " = " + expr(2) + ";"); // its second too (below): neither store is folded
+                    line("double " + v + " = " + t + " + " + w + " * " + expr(1) + ";");
+                    line(v + " += 0.5 * " + w + " + " + u + ";");
+                    scope.add(u);
+                } else {
+                    line("double " + v + " = " + expr(3) + ";");
+                }
+            }
             case 3 -> { // branch on a comparison
                 line("double " + v + ";");
                 line("if (b(" + expr(2) + " < " + expr(2) + ")) {");
