@@ -147,6 +147,19 @@ final class ArraysTarget {
         return x[0] + x[1];
     }
 
+    /** Where inputKeptThenChanged keeps its argument. */
+    static double[] kept;
+
+    /**
+     * Keeps its input (so it gets a fresh copy, not the private one), then uninstrumented code changes it through the
+     * static field, without the array passing through the call.
+     */
+    static double inputKeptThenChanged(double[] x) {
+        kept = x;
+        ExcludedLib.overwriteFirstOfKept();
+        return x[0] * x[1];
+    }
+
     /** The input written by twin code, here and in a helper, then read again: its shadow stays in step. */
     static double inputRewritten(double[] x) {
         x[0] = x[0] * x[1];

@@ -125,6 +125,20 @@ class ArraysTest {
         }
     }
 
+    /**
+     * The trust in a private input ends with its recording: the thread's next recording of the same length reuses its
+     * shadow for an input that is not private (the function keeps it), and a change behind the tape is refused.
+     */
+    @Test
+    void theTrustInAPrivateInputEndsWithItsRecording() {
+        for (int round = 0; round < 3; round++) {
+            Gradients.of(ArraysTarget::inputRewritten).at(1.0, 2.0);
+            NotDifferentiableException e = assertThrows(NotDifferentiableException.class,
+                    () -> Gradients.of(ArraysTarget::inputKeptThenChanged).at(1.0, 2.0));
+            assertTrue(e.getMessage().contains("overwritten"), e.getMessage());
+        }
+    }
+
     /** f = 3 x0 x1 + 9 x1^2 computed in the input array itself: grad = (3 x1, 3 x0 + 18 x1). */
     @Test
     void inputRewrittenByTheFunction() {

@@ -12,6 +12,11 @@ final class ExcludedLib {
         a[0] = 42;
     }
 
+    /** The same through a static field: the array is not an argument of the call. */
+    static void overwriteFirstOfKept() {
+        ArraysTarget.kept[0] = 42;
+    }
+
     /** A nested recording started by code Adjoint does not instrument. */
     static double firstOfGradient(io.adjoint.Gradient g, double a, double b) {
         return g.at(a, b)[0];
