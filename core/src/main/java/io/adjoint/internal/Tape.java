@@ -210,6 +210,14 @@ public final class Tape {
 
     private void reset() {
         privateInputShadow = null;
+        if (side != null) {
+            side.value = NO_VALUES; // keeps no array of this tape alive (trim may have replaced it)
+            side.nodes = 0;
+            if (side.argNode.length > KEEP) { // after a huge side run, as trim does for this tape
+                side.argNode = new int[2048];
+                side.partial = new double[2048];
+            }
+        }
         constructorDepth = 0;
         nodes = 0;
         leadingInputs = 0;
@@ -452,6 +460,77 @@ public final class Tape {
         arity[nodes] = (byte) (p - open);
         accumulated = NO_ACCUMULATION; // endAccumulate merges only into the node it made last
         return Slot.active(nodes++);
+    }
+
+    // ---- side runs: a second loop-carried sum kept open in the loop of a run (s += a; q += b;), which cannot write at
+    //      the tape's cursor too. Its block's run variant writes at the cursor of a side tape, a view of this one that
+    //      reads this tape's values for the leaves (nodes recorded before the loop: nothing else records while runs are
+    //      open); the arguments become nodes of this tape where the side run ends, after the loop's run has ended.
+
+    /** This tape's side tape (see above), made on first use. */
+    private Tape side;
+    private static final double[] NO_VALUES = new double[0];
+
+    /**
+     * Opens a side run from the sum {@code acc}: returns the side tape, whose {@link #runFrom()} is the cursor after
+     * {@code acc} and whose {@link #runValue()} is acc's value; null while second derivatives are recorded.
+     */
+    public Tape sideOpen(long acc) {
+        if (secondOrder) {
+            return null;
+        }
+        Tape s = side;
+        if (s == null) {
+            s = new Tape(pool);
+            side = s;
+        }
+        s.value = value;
+        s.nodes = nodes;
+        s.runValue = val(acc, this);
+        s.runFrom = s.runArg(0, acc, 1.0);
+        return s;
+    }
+
+    /** Called on the side tape: room for {@link #MAX_ARITY} more arguments from cursor {@code p}; returns {@code p}. */
+    public int sideRoom(int p) {
+        if (p + MAX_ARITY > argNode.length) {
+            int n = grow(argNode.length);
+            argNode = Arrays.copyOf(argNode, n);
+            partial = Arrays.copyOf(partial, n);
+        }
+        return p;
+    }
+
+    /**
+     * Ends a side run: the arguments {@code [0, p)} on side tape {@code s} become nodes of this tape of at most
+     * {@link #MAX_ARITY} arguments, each after the first taking the one before as an argument (partial 1), the last one
+     * of value {@code v} (the others' values are never read: no slot holds them); or the passive {@code v} when there
+     * are none. The twin ends the run of the same loop first, so these are the next nodes.
+     */
+    public long sideEnd(Tape s, int p, double v) {
+        if (p == 0) {
+            return Slot.passive(v);
+        }
+        long node = 0;
+        for (int from = 0; from < p; ) {
+            boolean chained = from > 0;
+            int k = Math.min(p - from, chained ? MAX_ARITY - 1 : MAX_ARITY);
+            makeRoom(k + 1);
+            int open = args;
+            if (chained) {
+                argNode[args] = Slot.node(node);
+                partial[args++] = 1.0;
+            }
+            System.arraycopy(s.argNode, from, argNode, args, k);
+            System.arraycopy(s.partial, from, partial, args, k);
+            args += k;
+            from += k;
+            value[nodes] = v;
+            arity[nodes] = (byte) (args - open);
+            node = Slot.active(nodes++);
+        }
+        accumulated = NO_ACCUMULATION;
+        return node;
     }
 
     /** An active slot whose node never exists (index 2^50 - 1): no accumulation yet. */

@@ -140,38 +140,84 @@ final class AccumulationRuns {
         m.maxStack = maxStack;
         int next = maxLocals;
         List<Run> runs = new ArrayList<>();
+        Map<Site, BitSet> flushesOf = new java.util.IdentityHashMap<>();
+        List<Site> alone = new ArrayList<>(); // sites whose loop has another accumulation: candidates for pairs
         for (Site site : sites) {
             int call = index.get(site.call);
             BitSet flushes = flushPoints(insns, index, site, allSites);
+            flushesOf.put(site, flushes);
             if (!reach(call, successors, flushes).get(call)) {
-                continue; // every cycle through the site (if any) ends the run: the usual path is as fast
+                alone.add(site); // every cycle through the site (if any) ends the run: maybe another sum's site
+                continue;
             }
-            BitSet ends = new BitSet();
-            for (int i = flushes.nextSetBit(0); i >= 0; i = flushes.nextSetBit(i + 1)) {
-                if (frames[i] != null && frames[i].getLocal(site.accumulator) == BasicValue.LONG_VALUE) {
-                    ends.set(i);
+            next = addRun(m, insns, frames, new Run(site, next, next + 1, next + 2, -1), flushes, runs, next + 4);
+        }
+        // Two sums in one loop (s += a; q += b;): each ends the other's run at its site. The first keeps its run at
+        // the tape's cursor and ends also wherever the second ends; the second runs on the side tape and ends where it
+        // would alone (every other site, call and read of its local), after the first (end code inserted in order).
+        for (int i = 0; i < alone.size(); i++) {
+            Site a = alone.get(i);
+            for (int j = i + 1; j < alone.size() && a != null; j++) {
+                Site b = alone.get(j);
+                if (b == null) {
+                    continue;
                 }
-            }
-            if (ends.cardinality() > MAX_ENDS) {
-                continue; // ~20 bytes each: a long method must stay under the class file's 64-kB limit
-            }
-            Run run = new Run(site, next, next + 1, next + 2);
-            next += 4;
-            runs.add(run);
-            for (int i = ends.nextSetBit(0); i >= 0; i = ends.nextSetBit(i + 1)) {
-                m.instructions.insertBefore(insns[i], run.end());
-            }
-            for (int i = 0; i < insns.length; i++) {
-                if (frames[i] != null && insns[i] != site.last && overwrites(insns[i], site.accumulator)) {
-                    m.instructions.insertBefore(insns[i], run.abandon());
+                BitSet fa = (BitSet) flushesOf.get(a).clone(), fb = (BitSet) flushesOf.get(b).clone();
+                fa.clear(index.get(b.ownedLoad));
+                fb.clear(index.get(a.ownedLoad));
+                BitSet ea = (BitSet) fa.clone();
+                ea.or(fb);
+                int ca = index.get(a.call), cb = index.get(b.call);
+                if (!reach(ca, successors, ea).get(ca) || !reach(cb, successors, fb).get(cb)
+                        || endsOf(ea, frames, a).cardinality() > MAX_ENDS || endsOf(fb, frames, b).cardinality() > MAX_ENDS) {
+                    continue;
                 }
+                next = addRun(m, insns, frames, new Run(a, next, next + 1, next + 2, -1), ea, runs, next + 4);
+                next = addRun(m, insns, frames, new Run(b, next, next + 1, next + 2, next + 4), fb, runs, next + 5);
+                alone.set(i, null);
+                alone.set(j, null);
+                a = null;
             }
-            m.instructions.insert(run.init());
         }
         for (Run run : runs) { // after every run's end points, which may sit before other sites' owned loads
             run.replaceSite(m.instructions);
         }
         m.maxLocals = next;
+    }
+
+    /** The flush points where the run of {@code site} may be open (its local holds a long there): where it ends. */
+    private static BitSet endsOf(BitSet flushes, Frame<BasicValue>[] frames, Site site) {
+        BitSet ends = new BitSet();
+        for (int i = flushes.nextSetBit(0); i >= 0; i = flushes.nextSetBit(i + 1)) {
+            if (frames[i] != null && frames[i].getLocal(site.accumulator) == BasicValue.LONG_VALUE) {
+                ends.set(i);
+            }
+        }
+        return ends;
+    }
+
+    /**
+     * Inserts {@code run}'s end code before its end points (after the end code already there: a side run ends after
+     * its partner), its abandon code before other stores into its local, its init at method entry; returns
+     * {@code next} (the next free local) or, past {@link #MAX_ENDS} end points, leaves the method alone.
+     */
+    private static int addRun(MethodNode m, AbstractInsnNode[] insns, Frame<BasicValue>[] frames, Run run,
+                              BitSet flushes, List<Run> runs, int next) {
+        BitSet ends = endsOf(flushes, frames, run.site);
+        if (ends.cardinality() > MAX_ENDS) {
+            return run.cursor; // ~20 bytes each: a long method must stay under the class file's 64-kB limit
+        }
+        runs.add(run);
+        for (int i = ends.nextSetBit(0); i >= 0; i = ends.nextSetBit(i + 1)) {
+            m.instructions.insertBefore(insns[i], run.end());
+        }
+        for (int i = 0; i < insns.length; i++) {
+            if (frames[i] != null && insns[i] != run.site.last && overwrites(insns[i], run.site.accumulator)) {
+                m.instructions.insertBefore(insns[i], run.abandon());
+            }
+        }
+        m.instructions.insert(run.init());
+        return next;
     }
 
     /** The sites of {@code m}: {@code LLOAD leaf... ILOAD owned ALOAD tape INVOKESTATIC pre$N DUP2 owner ISTORE LSTORE}. */
@@ -300,8 +346,11 @@ final class AccumulationRuns {
         return seen;
     }
 
-    /** The locals of one run and the code that drives it. */
-    private record Run(Site site, int cursor, int open, int sum) {
+    /**
+     * The locals of one run and the code that drives it. {@code side} is the local holding the side tape of a side run
+     * (the second sum of a loop), -1 for a run at the tape's cursor.
+     */
+    private record Run(Site site, int cursor, int open, int sum, int side) {
         /** Method entry: no run. */
         InsnList init() {
             InsnList l = new InsnList();
@@ -311,6 +360,10 @@ final class AccumulationRuns {
             l.add(new VarInsnNode(Opcodes.ISTORE, open));
             l.add(new InsnNode(Opcodes.DCONST_0));
             l.add(new VarInsnNode(Opcodes.DSTORE, sum));
+            if (side >= 0) {
+                l.add(new InsnNode(Opcodes.ACONST_NULL));
+                l.add(new VarInsnNode(Opcodes.ASTORE, side));
+            }
             return l;
         }
 
@@ -327,13 +380,20 @@ final class AccumulationRuns {
             return l;
         }
 
-        /** {@code acc = t.runEnd(open, cursor, sum)} */
+        /** {@code acc = t.runEnd(open, cursor, sum)}, for a side run {@code acc = t.sideEnd(side, cursor, sum)} */
         private void publish(InsnList l) {
             l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
-            l.add(new VarInsnNode(Opcodes.ILOAD, open));
-            l.add(new VarInsnNode(Opcodes.ILOAD, cursor));
-            l.add(new VarInsnNode(Opcodes.DLOAD, sum));
-            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runEnd", "(IID)J", false));
+            if (side >= 0) {
+                l.add(new VarInsnNode(Opcodes.ALOAD, side));
+                l.add(new VarInsnNode(Opcodes.ILOAD, cursor));
+                l.add(new VarInsnNode(Opcodes.DLOAD, sum));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "sideEnd", "(" + TAPE_DESC + "ID)J", false));
+            } else {
+                l.add(new VarInsnNode(Opcodes.ILOAD, open));
+                l.add(new VarInsnNode(Opcodes.ILOAD, cursor));
+                l.add(new VarInsnNode(Opcodes.DLOAD, sum));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runEnd", "(IID)J", false));
+            }
             l.add(new VarInsnNode(Opcodes.LSTORE, site.accumulator));
         }
 
@@ -363,6 +423,7 @@ final class AccumulationRuns {
          */
         void replaceSite(InsnList insns) {
             int k = site.tree.leaves() - 1; // arguments per iteration at most (the accumulator is not one)
+            int target = side >= 0 ? side : site.tape; // the tape the run writes its arguments to
             LabelNode usual = new LabelNode(), start = new LabelNode(), body = new LabelNode(), done = new LabelNode();
             InsnList l = new InsnList();
             l.add(new VarInsnNode(Opcodes.ILOAD, cursor));
@@ -372,29 +433,49 @@ final class AccumulationRuns {
             l.add(new InsnNode(Opcodes.ISUB));
             l.add(new IntInsnNode(Opcodes.BIPUSH, MAX_ARITY - k));
             l.add(new JumpInsnNode(Opcodes.IF_ICMPLE, body));
-            publish(l);
-            l.add(start);
-            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
-            l.add(new VarInsnNode(Opcodes.LLOAD, site.accumulator));
-            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runOpen", "(J)I", false));
-            l.add(new InsnNode(Opcodes.DUP));
-            l.add(new VarInsnNode(Opcodes.ISTORE, cursor));
-            l.add(new JumpInsnNode(Opcodes.IFLT, usual));
-            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
-            l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runFrom", "()I", false));
-            l.add(new VarInsnNode(Opcodes.ISTORE, open));
-            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
+            if (side >= 0) { // the side tape's arrays grow; its nodes are made where the run ends
+                l.add(new VarInsnNode(Opcodes.ALOAD, side));
+                l.add(new VarInsnNode(Opcodes.ILOAD, cursor));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "sideRoom", "(I)I", false));
+                l.add(new VarInsnNode(Opcodes.ISTORE, open));
+                l.add(new JumpInsnNode(Opcodes.GOTO, body));
+                l.add(start);
+                l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
+                l.add(new VarInsnNode(Opcodes.LLOAD, site.accumulator));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "sideOpen", "(J)" + TAPE_DESC, false));
+                l.add(new InsnNode(Opcodes.DUP));
+                l.add(new VarInsnNode(Opcodes.ASTORE, side));
+                l.add(new JumpInsnNode(Opcodes.IFNULL, usual));
+                l.add(new InsnNode(Opcodes.ICONST_0));
+                l.add(new VarInsnNode(Opcodes.ISTORE, open));
+                l.add(new VarInsnNode(Opcodes.ALOAD, side));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runFrom", "()I", false));
+                l.add(new VarInsnNode(Opcodes.ISTORE, cursor));
+            } else {
+                publish(l);
+                l.add(start);
+                l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
+                l.add(new VarInsnNode(Opcodes.LLOAD, site.accumulator));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runOpen", "(J)I", false));
+                l.add(new InsnNode(Opcodes.DUP));
+                l.add(new VarInsnNode(Opcodes.ISTORE, cursor));
+                l.add(new JumpInsnNode(Opcodes.IFLT, usual));
+                l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runFrom", "()I", false));
+                l.add(new VarInsnNode(Opcodes.ISTORE, open));
+            }
+            l.add(new VarInsnNode(Opcodes.ALOAD, target));
             l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runValue", "()D", false));
             l.add(new VarInsnNode(Opcodes.DSTORE, sum));
             l.add(body);
             l.add(new InsnNode(Opcodes.POP)); // the owned node: the usual path's
             l.add(new VarInsnNode(Opcodes.DLOAD, sum));
             l.add(new VarInsnNode(Opcodes.ILOAD, cursor));
-            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
+            l.add(new VarInsnNode(Opcodes.ALOAD, target));
             l.add(new MethodInsnNode(Opcodes.INVOKESTATIC, site.call.owner, Preaccumulation.runName(site.call.name),
                     Preaccumulation.runDescriptor(site.tree.leaves()), false));
             l.add(new VarInsnNode(Opcodes.ISTORE, cursor));
-            l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
+            l.add(new VarInsnNode(Opcodes.ALOAD, target));
             l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "runValue", "()D", false));
             l.add(new VarInsnNode(Opcodes.DSTORE, sum));
             l.add(new JumpInsnNode(Opcodes.GOTO, done));

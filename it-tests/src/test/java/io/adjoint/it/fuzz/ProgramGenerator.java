@@ -328,9 +328,19 @@ final class ProgramGenerator {
                 String c = "m" + v;
                 int n = r.nextInt(3) == 0 ? 100 + r.nextInt(200) : 1 + r.nextInt(8); // past 127 arguments now and then
                 line("double " + c + " = " + constant() + ";");
+                String w = r.nextInt(3) == 0 ? "w" + v : null; // a second sum in the loop (a side run)
+                if (w != null) {
+                    line("double " + w + " = " + expr(1) + ";");
+                }
                 line("for (int i = 0; i < " + n + "; i++) {");
                 indent++;
                 loopIndex = "i";
+                if (w != null) {
+                    line(w + " += 0.05 * " + plain(2) + ";");
+                    if (r.nextInt(4) == 0) {
+                        line("if (i == " + r.nextInt(n) + ") { " + c + " = " + c + " + " + w + "; }"); // read
+                    }
+                }
                 String term = "0.05 * " + plain(2);
                 switch (r.nextInt(3)) {
                     case 0 -> line(v + " += " + term + ";");
@@ -355,6 +365,9 @@ final class ProgramGenerator {
                 indent--;
                 line("}");
                 line(v + " += " + constant() + " * " + c + ";");
+                if (w != null) {
+                    line(v + " += " + constant() + " * " + w + ";");
+                }
             }
             default -> { // recursion and helpers
                 if (!helpers.isEmpty() && r.nextBoolean()) {

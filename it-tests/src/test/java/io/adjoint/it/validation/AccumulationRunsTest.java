@@ -248,4 +248,116 @@ class AccumulationRunsTest {
         }
         V.gradient("read between", RunsTarget::readBetween, y, h, ANALYTIC);
     }
+
+    /** Two sums in one loop, both runs (the second on the side tape), wherever they end. */
+    @Test
+    void twoSumsInOneLoop() {
+        for (int n : new int[] {2, 4, 300, 200_002}) {
+            double[] x = values(n);
+            double[] g = new double[n];
+            for (int i = 0; i + 1 < n; i += 2) {
+                double t1 = x[i + 1] - x[i] * x[i];
+                g[i] = -400 * t1 * x[i] - 2 * (1 - x[i]);
+                g[i + 1] = 200 * t1;
+            }
+            if (n > 1000) { // reverse only (forward mode takes a pass per input): the side tape grows, nodes chain
+                V.compare("Rosenbrock in two sums, n = " + n, g, Gradients.of(RunsTarget::rosenbrockTwoSums).at(x),
+                        ANALYTIC);
+            } else {
+                V.gradient("Rosenbrock in two sums, n = " + n, RunsTarget::rosenbrockTwoSums, x, g, ANALYTIC);
+            }
+        }
+        double[] x = values(300);
+        int n = x.length;
+        double f = 0, s = 0;
+        for (int i = 0; i < 37; i++) {
+            f += x[i] * x[i];
+            s += 3 * x[i];
+        }
+        double[] g = new double[n];
+        for (int i = 0; i < 37; i++) {
+            g[i] = 2 * x[i] * s + 3 * f;
+        }
+        V.gradient("left by break", RunsTarget::twoSumsLeftByBreak, x, g, ANALYTIC);
+
+        f = 0;
+        s = 0;
+        for (int i = 0; i < n; i++) {
+            f += x[i] * x[i];
+            s += 3 * x[i];
+        }
+        for (int i = 0; i < n; i++) {
+            g[i] = 2 * x[i] * s + 3 * f + (i <= 5 ? 3 : 0);
+        }
+        V.gradient("one read in the loop", RunsTarget::twoSumsOneReadInTheLoop, x, g, ANALYTIC);
+
+        double h = 1;
+        for (int i = 8; i < n; i++) {
+            h += 3 * x[i];
+        }
+        for (int i = 0; i < n; i++) {
+            g[i] = 2 * x[i] * h + (i > 7 ? 3 * f : 0);
+        }
+        V.gradient("one overwritten", RunsTarget::twoSumsOneOverwritten, x, g, ANALYTIC);
+
+        h = 0; // g = 3 (x_1 + ... + x_{n-1}); f over all n
+        for (int i = 1; i < n; i++) {
+            h += 3 * x[i];
+        }
+        for (int i = 0; i < n; i++) {
+            g[i] = 2 * x[i] * h + (i >= 1 ? 3 * f : 0);
+        }
+        V.gradient("left by an exception", RunsTarget::twoSumsLeftByAnException, x, g, ANALYTIC);
+
+        for (int i = 0; i < n; i++) {
+            g[i] = 2 * x[i] * s + 3 * f + 3 * x[i] * x[i];
+        }
+        V.gradient("three sums", RunsTarget::threeSums, x, g, ANALYTIC);
+
+        double f1 = 0, s1 = 0, p = 0, q = 0;
+        for (int i = 0; i < n / 2; i++) {
+            f1 += x[i] * x[i];
+            s1 += 3 * x[i];
+        }
+        for (int i = 0; i < n; i++) {
+            p += x[i];
+            q += x[i] * x[i];
+        }
+        for (int i = 0; i < n; i++) {
+            g[i] = (i < n / 2 ? 2 * x[i] * s1 + 3 * f1 : 0) + q + 2 * x[i] * p;
+        }
+        V.gradient("two pairs of sums", RunsTarget::twoPairsOfSums, x, g, ANALYTIC);
+
+        double[] m = values(17 * 17);
+        double[] gm = new double[m.length];
+        for (int r = 0; r < 17; r++) {
+            double rs = 0, rq = 0;
+            for (int c = 0; c < 17; c++) {
+                rs += m[r * 17 + c];
+                rq += m[r * 17 + c] * m[r * 17 + c];
+            }
+            for (int c = 0; c < 17; c++) {
+                gm[r * 17 + c] = rq + 2 * m[r * 17 + c] * rs;
+            }
+        }
+        V.gradient("pairs restarted per row", RunsTarget::pairsRestartedPerRow, m, gm, ANALYTIC);
+    }
+
+    /** Hessians record no runs (second order): f g with f = sum x^2, g = sum 3x, H = 2 g I + 6 (x 1^T + 1 x^T). */
+    @Test
+    void twoSumsHessian() {
+        double[] x = values(6);
+        double s = 0;
+        for (double v : x) {
+            s += 3 * v;
+        }
+        double[][] h = Gradients.hessian(RunsTarget::threeSums).at(x);
+        for (int i = 0; i < x.length; i++) {
+            double[] row = new double[x.length];
+            for (int j = 0; j < x.length; j++) {
+                row[j] = (i == j ? 2 * s + 6 * x[i] : 0) + 6 * x[i] + 6 * x[j];
+            }
+            V.compare("three sums Hessian row " + i, row, h[i], ANALYTIC);
+        }
+    }
 }

@@ -72,6 +72,114 @@ public final class RunsTarget {
         return s + t;
     }
 
+    // ---- two sums in one loop: the first runs at the tape's cursor, the second on the side tape (Tape.sideOpen)
+
+    /** Rosenbrock with its two terms summed apart: f + g. */
+    public static double rosenbrockTwoSums(double[] x) {
+        double f = 0, g = 0;
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double t1 = x[i + 1] - x[i] * x[i];
+            f += 100 * t1 * t1;
+            double t2 = 1 - x[i];
+            g += t2 * t2;
+        }
+        return f + g;
+    }
+
+    /** f = sum x^2, g = sum 3x over the first m elements (the loop left by break at m = 37): f g. */
+    public static double twoSumsLeftByBreak(double[] x) {
+        double f = 0, g = 0;
+        for (int i = 0; i < x.length; i++) {
+            if (i == 37) {
+                break;
+            }
+            f += x[i] * x[i];
+            g += 3 * x[i];
+        }
+        return f * g;
+    }
+
+    /** The second sum read in the loop once (both runs end there and start again): f g + c, c = g after i = 5. */
+    public static double twoSumsOneReadInTheLoop(double[] x) {
+        double f = 0, g = 0, c = 0;
+        for (int i = 0; i < x.length; i++) {
+            f += x[i] * x[i];
+            g += 3 * x[i];
+            if (i == 5) {
+                c = g;
+            }
+        }
+        return f * g + c;
+    }
+
+    /** The second sum overwritten in the loop (its run abandoned, started again): g = 1 + sum_{i > 7} 3x: f g. */
+    public static double twoSumsOneOverwritten(double[] x) {
+        double f = 0, g = 0;
+        for (int i = 0; i < x.length; i++) {
+            f += x[i] * x[i];
+            g += 3 * x[i];
+            if (i == 7) {
+                g = 1;
+            }
+        }
+        return f * g;
+    }
+
+    /** Left by an exception after f's term and before g's (x[i + 1] past the end): f g in the handler. */
+    public static double twoSumsLeftByAnException(double[] x) {
+        double f = 0, g = 0;
+        try {
+            for (int i = 0; i < x.length; i++) {
+                f += x[i] * x[i];
+                g += 3 * x[i + 1];
+            }
+        } catch (ArrayIndexOutOfBoundsException e) {
+            return f * g;
+        }
+        return 0;
+    }
+
+    /** Three sums in one loop: none runs (the third would record at the tape's end). f g + h, h = sum x^3. */
+    public static double threeSums(double[] x) {
+        double f = 0, g = 0, h = 0;
+        for (int i = 0; i < x.length; i++) {
+            f += x[i] * x[i];
+            g += 3 * x[i];
+            h += x[i] * x[i] * x[i];
+        }
+        return f * g + h;
+    }
+
+    /** Two loops of two sums each (the side tape used by both, one after the other): f g + p q. */
+    public static double twoPairsOfSums(double[] x) {
+        double f = 0, g = 0;
+        for (int i = 0; i < x.length / 2; i++) {
+            f += x[i] * x[i];
+            g += 3 * x[i];
+        }
+        double p = 0, q = 0;
+        for (int i = 0; i < x.length; i++) {
+            p += x[i];
+            q += x[i] * x[i];
+        }
+        return f * g + p * q;
+    }
+
+    /** Row by row of an n x n matrix (n = 17): s = sum of the row, q = sum of its squares; total = sum s q. */
+    public static double pairsRestartedPerRow(double[] x) {
+        int n = 17;
+        double total = 0;
+        for (int r = 0; r < n; r++) {
+            double s = 0, q = 0;
+            for (int c = 0; c < n; c++) {
+                s += x[r * n + c];
+                q += x[r * n + c] * x[r * n + c];
+            }
+            total += s * q;
+        }
+        return total;
+    }
+
     /** y = A x row by row, then sum of y_i^2: the inner sum restarts from 0 in each outer iteration (abandoned run). */
     public static double rowsSquared(double[] x) {
         int n = (int) Math.round(Math.sqrt(x.length));

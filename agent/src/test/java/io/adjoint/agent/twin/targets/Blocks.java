@@ -40,6 +40,27 @@ public class Blocks {
         return s;
     }
 
+    /** Two sums in one loop: the first a run at the tape's cursor, the second a run on the side tape. */
+    public static double twoSums(double[] x) {
+        double s = 0, q = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            q += x[i] * x[i];
+        }
+        return s * q;
+    }
+
+    /** Three: the third would record at the tape's end in the loop, so none runs (one side tape only). */
+    public static double threeSums(double[] x) {
+        double s = 0, q = 0, c = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            q += x[i] * x[i];
+            c += x[i] * x[i] * x[i];
+        }
+        return s * q + c;
+    }
+
     /** The sum after the first statement scaled by the second: its partial is not 1, no accumulation. */
     public static double scaledBetween(double[] x) {
         double s = 1;
