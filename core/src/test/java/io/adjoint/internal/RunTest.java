@@ -129,4 +129,70 @@ class RunTest {
             t.close();
         }
     }
+
+    /**
+     * A side run (a second sum open in the same loop, Tape.sideOpen): its arguments go to the side tape while a run is
+     * open at the tape's cursor, and become nodes of at most MAX_ARITY arguments, chained, where it ends (after the run).
+     */
+    @Test
+    void aSideRunBesideARunBecomesChainedNodesWhereItEnds() {
+        int n = 300; // past two nodes' worth of arguments
+        double[] xs = new double[n];
+        for (int i = 0; i < n; i++) {
+            xs[i] = Math.sin(0.3 * i + 0.1);
+        }
+        Tape t = Tape.open();
+        try {
+            long[] x = inputs(t, xs);
+            long start = Ops.mul(x[0], x[1], t); // q starts from an active value
+            int nodes = t.size();
+            int cursor = t.runOpen(Slot.passive(0)); // s = sum x^2, at the tape's cursor
+            int open = t.runFrom();
+            double s = t.runValue();
+            Tape side = t.sideOpen(start);           // q = x0 x1 + sum 3 x, on the side tape
+            int sideCursor = side.runFrom();
+            int sideOpen = 0;
+            double q = side.runValue();
+            assertEquals(1, sideCursor, "the active start is the side run's first argument");
+            for (int i = 0; i < n; i++) {
+                if (cursor - open > Tape.MAX_ARITY - 1) { // as the twin's site code does
+                    long node = t.runEnd(open, cursor, s);
+                    cursor = t.runOpen(node);
+                    open = t.runFrom();
+                }
+                if (sideCursor - sideOpen > Tape.MAX_ARITY - 1) {
+                    sideOpen = side.sideRoom(sideCursor);
+                }
+                double v = Tape.val(x[i], side); // leaves read through the side tape: the tape's values
+                assertEquals(xs[i], v, 0.0);
+                cursor = t.runArg(cursor, x[i], 2 * v);
+                s += v * v;
+                sideCursor = side.runArg(sideCursor, x[i], 3);
+                q += 3 * v;
+            }
+            long sNode = t.runEnd(open, cursor, s);
+            int before = t.size();
+            long qNode = t.sideEnd(side, sideCursor, q);
+            assertEquals(before + 3, t.size(), "301 arguments: 127, then 1 + 126, then 1 + 48");
+            assertEquals(Tape.MAX_ARITY, t.arity[before]);
+            assertEquals(Tape.MAX_ARITY, t.arity[before + 1]);
+            assertEquals(49, t.arity[before + 2]);
+            assertEquals(q, t.primal(qNode), 0.0);
+            assertTrue(nodes < before);
+            long f = Ops.mul(sNode, qNode, t);
+            double[] g = t.gradient(f, n);
+            for (int i = 0; i < n; i++) {
+                double expected = 2 * xs[i] * q + 3 * s + (i == 0 ? xs[1] * s : i == 1 ? xs[0] * s : 0);
+                assertEquals(expected, g[i], 1e-12 * Math.abs(s * q), "d/dx" + i);
+            }
+        } finally {
+            t.close();
+        }
+        Tape h = Tape.open(true);
+        try {
+            assertEquals(null, h.sideOpen(h.input(1.0)), "no side run while second derivatives are recorded");
+        } finally {
+            h.close();
+        }
+    }
 }
