@@ -210,12 +210,14 @@ public final class Tape {
 
     private void reset() {
         privateInputShadow = null;
-        if (side != null) {
-            side.value = NO_VALUES; // keeps no array of this tape alive (trim may have replaced it)
-            side.nodes = 0;
-            if (side.argNode.length > KEEP) { // after a huge side run, as trim does for this tape
-                side.argNode = new int[2048];
-                side.partial = new double[2048];
+        for (Tape side : sides) {
+            if (side != null) {
+                side.value = NO_VALUES; // keeps no array of this tape alive (trim may have replaced it)
+                side.nodes = 0;
+                if (side.argNode.length > KEEP) { // after a huge side run, as trim does for this tape
+                    side.argNode = new int[2048];
+                    side.partial = new double[2048];
+                }
             }
         }
         constructorDepth = 0;
@@ -462,27 +464,36 @@ public final class Tape {
         return Slot.active(nodes++);
     }
 
-    // ---- side runs: a second loop-carried sum kept open in the loop of a run (s += a; q += b;), which cannot write at
-    //      the tape's cursor too. Its block's run variant writes at the cursor of a side tape, a view of this one that
-    //      reads this tape's values for the leaves (nodes recorded before the loop: nothing else records while runs are
-    //      open); the arguments become nodes of this tape where the side run ends, after the loop's run has ended.
+    // ---- side runs: more loop-carried sums kept open in the loop of a run (s += a; q += b;), which cannot write at
+    //      the tape's cursor too. The block's run variant of each writes at the cursor of a side tape of its own, a view
+    //      of this one that reads this tape's values for the leaves (the value array as it was at the start, which keeps
+    //      the nodes recorded until then unchanged; a node recorded since, say a sum ended after the loop whose value
+    //      the side run reads in the loop's next round, is read from this tape); the arguments become nodes of this
+    //      tape where the side run ends, after the loop's run has ended.
 
-    /** This tape's side tape (see above), made on first use. */
-    private Tape side;
+    /** For a side tape, the tape it belongs to (its values are read there past the nodes it was opened with). */
+    private Tape main;
+
+    /** The most sums of one loop that run at once: one at the tape's cursor, the others on side tapes. */
+    public static final int MAX_SIDE_RUNS = 3;
+    /** This tape's side tapes (see above), each made on first use. */
+    private final Tape[] sides = new Tape[MAX_SIDE_RUNS];
     private static final double[] NO_VALUES = new double[0];
 
     /**
-     * Opens a side run from the sum {@code acc}: returns the side tape, whose {@link #runFrom()} is the cursor after
-     * {@code acc} and whose {@link #runValue()} is acc's value; null while second derivatives are recorded.
+     * Opens a side run from the sum {@code acc} on side tape {@code which} (0 to {@link #MAX_SIDE_RUNS} - 1: one per
+     * other sum of the loop): returns it, its {@link #runFrom()} the cursor after {@code acc} and its
+     * {@link #runValue()} acc's value; null while second derivatives are recorded.
      */
-    public Tape sideOpen(long acc) {
+    public Tape sideOpen(long acc, int which) {
         if (secondOrder) {
             return null;
         }
-        Tape s = side;
+        Tape s = sides[which];
         if (s == null) {
             s = new Tape(pool);
-            side = s;
+            s.main = this;
+            sides[which] = s;
         }
         s.value = value;
         s.nodes = nodes;
@@ -673,6 +684,9 @@ public final class Tape {
     double valueOf(long activeSlot) {
         int n = Slot.node(activeSlot);
         if (n >= nodes) {
+            if (main != null) { // a side tape: a node the tape recorded after the side run opened
+                return main.valueOf(activeSlot);
+            }
             throw new NotDifferentiableException("an active value outlived the recording that made it "
                     + "(kept in a static or shared place across gradient calls?)");
         }

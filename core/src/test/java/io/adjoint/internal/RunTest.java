@@ -149,7 +149,7 @@ class RunTest {
             int cursor = t.runOpen(Slot.passive(0)); // s = sum x^2, at the tape's cursor
             int open = t.runFrom();
             double s = t.runValue();
-            Tape side = t.sideOpen(start);           // q = x0 x1 + sum 3 x, on the side tape
+            Tape side = t.sideOpen(start, 0);           // q = x0 x1 + sum 3 x, on the side tape
             int sideCursor = side.runFrom();
             int sideOpen = 0;
             double q = side.runValue();
@@ -190,7 +190,7 @@ class RunTest {
         }
         Tape h = Tape.open(true);
         try {
-            assertEquals(null, h.sideOpen(h.input(1.0)), "no side run while second derivatives are recorded");
+            assertEquals(null, h.sideOpen(h.input(1.0), 0), "no side run while second derivatives are recorded");
         } finally {
             h.close();
         }

@@ -141,7 +141,7 @@ final class AccumulationRuns {
         int next = maxLocals;
         List<Run> runs = new ArrayList<>();
         Map<Site, BitSet> flushesOf = new java.util.IdentityHashMap<>();
-        List<Site> alone = new ArrayList<>(); // sites whose loop has another accumulation: candidates for pairs
+        List<Site> alone = new ArrayList<>(); // sites that cannot run alone: maybe other sums' sites end them
         for (Site site : sites) {
             int call = index.get(site.call);
             BitSet flushes = flushPoints(insns, index, site, allSites);
@@ -150,34 +150,59 @@ final class AccumulationRuns {
                 alone.add(site); // every cycle through the site (if any) ends the run: maybe another sum's site
                 continue;
             }
-            next = addRun(m, insns, frames, new Run(site, next, next + 1, next + 2, -1), flushes, runs, next + 4);
+            next = addRun(m, insns, frames, new Run(site, next, next + 1, next + 2, -1, -1), flushes, runs, next + 4);
         }
-        // Two sums in one loop (s += a; q += b;): each ends the other's run at its site. The first keeps its run at
-        // the tape's cursor and ends also wherever the second ends; the second runs on the side tape and ends where it
-        // would alone (every other site, call and read of its local), after the first (end code inserted in order).
-        for (int i = 0; i < alone.size(); i++) {
-            Site a = alone.get(i);
-            for (int j = i + 1; j < alone.size() && a != null; j++) {
-                Site b = alone.get(j);
-                if (b == null) {
-                    continue;
-                }
-                BitSet fa = (BitSet) flushesOf.get(a).clone(), fb = (BitSet) flushesOf.get(b).clone();
-                fa.clear(index.get(b.ownedLoad));
-                fb.clear(index.get(a.ownedLoad));
-                BitSet ea = (BitSet) fa.clone();
-                ea.or(fb);
-                int ca = index.get(a.call), cb = index.get(b.call);
-                if (!reach(ca, successors, ea).get(ca) || !reach(cb, successors, fb).get(cb)
-                        || endsOf(ea, frames, a).cardinality() > MAX_ENDS || endsOf(fb, frames, b).cardinality() > MAX_ENDS) {
-                    continue;
-                }
-                next = addRun(m, insns, frames, new Run(a, next, next + 1, next + 2, -1), ea, runs, next + 4);
-                next = addRun(m, insns, frames, new Run(b, next, next + 1, next + 2, next + 4), fb, runs, next + 5);
-                alone.set(i, null);
-                alone.set(j, null);
-                a = null;
+        // Sums of one loop (s += a; q += b; ...): each ends the others' runs at its site. A site that cannot run alone
+        // and the other such sites of its loop form a group when each would run but for the others: the first keeps its run
+        // at the tape's cursor and ends also wherever another ends; the others run on side tapes (one each) and end
+        // where each would alone (every site outside the group, every call, every read of its local), after the first
+        // (end code inserted in that order).
+        java.util.Set<Site> grouped = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Site a : alone) {
+            if (grouped.contains(a)) {
+                continue;
             }
+            List<Site> group = new ArrayList<>(); // a and the other sites of its loop (on a cycle through both)
+            group.add(a);
+            int ca = index.get(a.call);
+            BitSet fromA = reach(ca, successors, new BitSet());
+            for (Site b : alone) {
+                int cb = index.get(b.call);
+                if (b != a && !grouped.contains(b) && fromA.get(cb) && reach(cb, successors, new BitSet()).get(ca)) {
+                    group.add(b);
+                }
+            }
+            if (group.size() < 2 || group.size() > 1 + io.adjoint.internal.Tape.MAX_SIDE_RUNS) {
+                continue;
+            }
+            List<BitSet> own = new ArrayList<>(); // each member's end points but the other members' sites
+            BitSet first = new BitSet();
+            for (Site g : group) {
+                BitSet f = (BitSet) flushesOf.get(g).clone();
+                for (Site other : group) {
+                    if (other != g) {
+                        f.clear(index.get(other.ownedLoad));
+                    }
+                }
+                own.add(f);
+                first.or(f);
+            }
+            boolean runs2 = endsOf(first, frames, a).cardinality() <= MAX_ENDS
+                    && reach(index.get(a.call), successors, first).get(index.get(a.call));
+            for (int g = 1; g < group.size() && runs2; g++) {
+                int call = index.get(group.get(g).call);
+                runs2 = reach(call, successors, own.get(g)).get(call)
+                        && endsOf(own.get(g), frames, group.get(g)).cardinality() <= MAX_ENDS;
+            }
+            if (!runs2) {
+                continue;
+            }
+            next = addRun(m, insns, frames, new Run(a, next, next + 1, next + 2, -1, -1), first, runs, next + 4);
+            for (int g = 1; g < group.size(); g++) {
+                next = addRun(m, insns, frames, new Run(group.get(g), next, next + 1, next + 2, next + 4, g - 1),
+                        own.get(g), runs, next + 5);
+            }
+            grouped.addAll(group);
         }
         for (Run run : runs) { // after every run's end points, which may sit before other sites' owned loads
             run.replaceSite(m.instructions);
@@ -348,9 +373,10 @@ final class AccumulationRuns {
 
     /**
      * The locals of one run and the code that drives it. {@code side} is the local holding the side tape of a side run
-     * (the second sum of a loop), -1 for a run at the tape's cursor.
+     * (another sum of the loop of a run), and {@code sideTape} which of the tape's side tapes it is; -1 for a run at the
+     * tape's cursor.
      */
-    private record Run(Site site, int cursor, int open, int sum, int side) {
+    private record Run(Site site, int cursor, int open, int sum, int side, int sideTape) {
         /** Method entry: no run. */
         InsnList init() {
             InsnList l = new InsnList();
@@ -442,7 +468,8 @@ final class AccumulationRuns {
                 l.add(start);
                 l.add(new VarInsnNode(Opcodes.ALOAD, site.tape));
                 l.add(new VarInsnNode(Opcodes.LLOAD, site.accumulator));
-                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "sideOpen", "(J)" + TAPE_DESC, false));
+                l.add(new IntInsnNode(Opcodes.BIPUSH, sideTape));
+                l.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, TAPE, "sideOpen", "(JI)" + TAPE_DESC, false));
                 l.add(new InsnNode(Opcodes.DUP));
                 l.add(new VarInsnNode(Opcodes.ASTORE, side));
                 l.add(new JumpInsnNode(Opcodes.IFNULL, usual));

@@ -329,12 +329,19 @@ final class ProgramGenerator {
                 int n = r.nextInt(3) == 0 ? 100 + r.nextInt(200) : 1 + r.nextInt(8); // past 127 arguments now and then
                 line("double " + c + " = " + constant() + ";");
                 String w = r.nextInt(3) == 0 ? "w" + v : null; // a second sum in the loop (a side run)
+                String z = w != null && r.nextInt(3) == 0 ? "z" + v : null; // and a third
                 if (w != null) {
                     line("double " + w + " = " + expr(1) + ";");
+                }
+                if (z != null) {
+                    line("double " + z + " = " + constant() + ";");
                 }
                 line("for (int i = 0; i < " + n + "; i++) {");
                 indent++;
                 loopIndex = "i";
+                if (z != null) {
+                    line(z + " -= 0.05 * " + plain(2) + ";");
+                }
                 if (w != null) {
                     line(w + " += 0.05 * " + plain(2) + ";");
                     if (r.nextInt(4) == 0) {
@@ -367,6 +374,9 @@ final class ProgramGenerator {
                 line(v + " += " + constant() + " * " + c + ";");
                 if (w != null) {
                     line(v + " += " + constant() + " * " + w + ";");
+                }
+                if (z != null) {
+                    line(v + " += " + constant() + " * " + z + ";");
                 }
             }
             default -> { // recursion and helpers

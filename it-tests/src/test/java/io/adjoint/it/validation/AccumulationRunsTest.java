@@ -343,6 +343,45 @@ class AccumulationRunsTest {
         V.gradient("pairs restarted per row", RunsTarget::pairsRestartedPerRow, m, gm, ANALYTIC);
     }
 
+    /** Up to four sums of one loop run (three on side tapes); five keep the usual path; a side run reads a newer node. */
+    @Test
+    void moreSumsInOneLoop() {
+        double[] x = values(600);
+        int n = x.length;
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (int i = 0; i + 1 < n; i += 2) {
+            sx += x[i];
+            sy += x[i + 1];
+            sxx += x[i] * x[i];
+            sxy += x[i] * x[i + 1];
+        }
+        double[] g = new double[n];
+        for (int i = 0; i + 1 < n; i += 2) {
+            g[i] = x[i + 1] * sxx + 2 * x[i] * sxy - sy;
+            g[i + 1] = x[i] * sxx - sx;
+        }
+        V.gradient("regression sums", RunsTarget::regressionSums, x, g, ANALYTIC);
+
+        double s = 0, q = 0, c = 0, d = 0, e = 0;
+        for (double v : x) {
+            s += v;
+            q += v * v;
+            c += v * v * v;
+            d += 2 * v;
+            e += 3 * v;
+        }
+        for (int i = 0; i < n; i++) {
+            g[i] = q + 2 * x[i] * s + 3 * x[i] * x[i] * d * e + 2 * c * e + 3 * c * d;
+        }
+        V.gradient("five sums", RunsTarget::fiveSums, x, g, ANALYTIC);
+
+        // q + s = S + 3 S^2 + 3 S with S = sum x: 4 + 6 S
+        for (int i = 0; i < n; i++) {
+            g[i] = 4 + 6 * s;
+        }
+        V.gradient("a side run reads a newer node", RunsTarget::sideRunReadsANewerNode, x, g, ANALYTIC);
+    }
+
     /** Hessians record no runs (second order): f g with f = sum x^2, g = sum 3x, H = 2 g I + 6 (x 1^T + 1 x^T). */
     @Test
     void twoSumsHessian() {

@@ -139,7 +139,7 @@ public final class RunsTarget {
         return 0;
     }
 
-    /** Three sums in one loop: none runs (the third would record at the tape's end). f g + h, h = sum x^3. */
+    /** Three sums in one loop: all run, two on side tapes. f g + h, h = sum x^3. */
     public static double threeSums(double[] x) {
         double f = 0, g = 0, h = 0;
         for (int i = 0; i < x.length; i++) {
@@ -148,6 +148,47 @@ public final class RunsTarget {
             h += x[i] * x[i] * x[i];
         }
         return f * g + h;
+    }
+
+    /** The four sums of a linear regression over pairs (u, v) = (x[2i], x[2i+1]): Sxy Sxx - Sx Sy. */
+    public static double regressionSums(double[] x) {
+        double sx = 0, sy = 0, sxx = 0, sxy = 0;
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            sx += x[i];
+            sy += x[i + 1];
+            sxx += x[i] * x[i];
+            sxy += x[i] * x[i + 1];
+        }
+        return sxy * sxx - sx * sy;
+    }
+
+    /** Five sums in one loop: more than one run and three side runs, so none runs. s q + c d e. */
+    public static double fiveSums(double[] x) {
+        double s = 0, q = 0, c = 0, d = 0, e = 0;
+        for (int i = 0; i < x.length; i++) {
+            s += x[i];
+            q += x[i] * x[i];
+            c += x[i] * x[i] * x[i];
+            d += 2 * x[i];
+            e += 3 * x[i];
+        }
+        return s * q + c * d * e;
+    }
+
+    /**
+     * The second sum's term reads the first sum's value of the outer loop's last round (t = s ends the first run: a
+     * node recorded while the second, never ended, stays open): q = sum over rounds of t x, t = 1, S, 2S.
+     */
+    public static double sideRunReadsANewerNode(double[] x) {
+        double s = 0, q = 0, t = 1;
+        for (int r = 0; r < 3; r++) {
+            for (int i = 0; i < x.length; i++) {
+                s += x[i];
+                q += t * x[i];
+            }
+            t = s;
+        }
+        return q + s;
     }
 
     /** Two loops of two sums each (the side tape used by both, one after the other): f g + p q. */
