@@ -229,6 +229,13 @@ public final class Ops {
     public static long daload(double[] array, long[] s, int i, Tape t) {
         double v = array[i];
         if (s != null) {
+            if (s == Shadows.UNWRITTEN_INPUT) { // the private input: element i is node unwrittenBase + i, trusted,
+                int base = t.unwrittenBase;         // unless its real shadow was made since the site looked it up
+                if (base >= 0) {
+                    return Slot.active(base + i);
+                }
+                s = t.shadows.inputShadow();
+            }
             long slot = s[i];
             if (slot != 0) {
                 // the private input copy needs no check: nothing but twin code wrote it (Tape.privateInputShadow)
@@ -243,6 +250,9 @@ public final class Ops {
      * changes the generation, so the site's cache looks it up again next time.
      */
     public static void dastore(double[] array, long[] s, int i, long v, Tape t) {
+        if (s == Shadows.UNWRITTEN_INPUT) { // the private input: written, so its slots are kept from now on
+            s = t.shadows.materializeInput();
+        }
         if (Slot.isActive(v)) {
             array[i] = t.valueOf(v);
             if (s == null) {

@@ -17,6 +17,26 @@ final class Shadows {
     // by one comparison, without hashing it: see arrayShadow.
     private Object pinned;
     private long[] pinnedShadow;
+    /**
+     * Stands for the shadow of the private input copy ({@link Tape#privateInput}) until something needs a real one:
+     * element i then still holds the input node it was seeded with, the tape's {@code unwrittenBase} + i, so seeding writes no slots
+     * and element reads compute the slot instead of loading it (Ops.daload). At 10^5 inputs and more, writing those
+     * 8 bytes per element and reading them back was a tenth of a gradient's memory traffic. Only the element sites of
+     * twin code are given it ({@link #arrayShadow(Object, int)}), and their DALOAD and DASTORE know it; every other
+     * reader of the input's shadow gets a real one, made then ({@link #materializeInput}), which from then on is the
+     * input's shadow for every reader (a site still holding this marker is sent there by Ops.daload/dastore). Reads
+     * through the marker skip the freshness check: it stands only for an input that is still private (Tape.privateInput;
+     * the trust ending makes the real shadow, Tape.handedOut), whose elements only twin code and Adjoint's rules wrote.
+     * Reads of the real shadow made from it are checked (simpler, and it is made only for inputs the function writes or
+     * copies).
+     */
+    static final long[] UNWRITTEN_INPUT = new long[0];
+    /** The recording these shadows belong to: its {@code unwrittenBase} follows the marker (read by Ops.daload). */
+    private final Tape tape;
+
+    Shadows(Tape tape) {
+        this.tape = tape;
+    }
     // The pinned shadow of the last recording, kept for the next one's input (see seedShadow): gradient calls
     // on inputs of one length allocate no shadow. Only this Shadows (one tape, one thread) ever refers to it.
     private long[] spare;
@@ -131,11 +151,12 @@ final class Shadows {
             Arrays.fill(arrayShadows, null);
             arrayCount = 0;
         }
-        if (pinnedShadow != null && pinnedShadow.length <= SPARE_KEPT) {
+        if (pinnedShadow != null && pinnedShadow != UNWRITTEN_INPUT && pinnedShadow.length <= SPARE_KEPT) {
             spare = pinnedShadow;
         }
         pinned = null;
         pinnedShadow = null;
+        tape.unwrittenBase = -1;
         for (int i = 0; i < sitesUsedCount; i++) {
             siteArrays[sitesUsed[i]] = null;
             siteShadows[sitesUsed[i]] = null;
@@ -166,7 +187,8 @@ final class Shadows {
      */
     long[] arrayShadow(Object array) {
         if (array == pinned) {
-            return pinnedShadow;
+            long[] s = pinnedShadow;
+            return s != UNWRITTEN_INPUT ? s : materializeInput();
         }
         if (arrayCount == 0) {
             return null;
@@ -206,7 +228,7 @@ final class Shadows {
     }
 
     private long[] siteMiss(Object array, int site) {
-        long[] s = arrayShadow(array);
+        long[] s = array == pinned ? pinnedShadow : arrayShadow(array); // element sites take UNWRITTEN_INPUT as it is
         if (site >= siteArrays.length) {
             if (site >= MAX_SITES) {
                 return s;
@@ -277,6 +299,51 @@ final class Shadows {
             return s;
         }
         return newShadow(array, length);
+    }
+
+    /**
+     * Pins {@code input}, the first array of the recording, with the shadow {@link #UNWRITTEN_INPUT}: its element i is
+     * node {@code base + i}. False, and nothing done, when the recording has pinned an array already.
+     */
+    boolean pinUnwrittenInput(double[] input, int base) {
+        if (pinned != null) {
+            return false;
+        }
+        generation++;
+        pinned = input;
+        pinnedShadow = UNWRITTEN_INPUT;
+        tape.unwrittenBase = base;
+        return true;
+    }
+
+    /** The pinned array's shadow, after the tape's {@code unwrittenBase} became -1: the real one (for Ops.daload). */
+    long[] inputShadow() {
+        return pinnedShadow;
+    }
+
+    /**
+     * The real shadow of the pinned input, made now if it is still {@link #UNWRITTEN_INPUT}: slot {@code base + i}
+     * in element i (the previous recording's pinned shadow is reused when it has the same length). Not a replacement
+     * in the sense of {@link #putArray}: a site that cached the marker is sent here.
+     */
+    long[] materializeInput() {
+        long[] s = pinnedShadow;
+        if (s != UNWRITTEN_INPUT) {
+            return s;
+        }
+        int n = ((double[]) pinned).length, base = tape.unwrittenBase;
+        if (spare != null && spare.length == n) {
+            s = spare;
+            spare = null;
+        } else {
+            s = new long[n];
+        }
+        for (int i = 0; i < n; i++) {
+            s[i] = Slot.active(base + i);
+        }
+        pinnedShadow = s;
+        tape.unwrittenBase = -1;
+        return s;
     }
 
     private long[] newShadow(Object array, int length) {

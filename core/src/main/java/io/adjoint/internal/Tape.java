@@ -60,7 +60,12 @@ public final class Tape {
     private final double[][] scratch = new double[3][];
 
     /** Shadows of double[] arrays and double fields written with active values during this recording. */
-    final Shadows shadows = new Shadows();
+    final Shadows shadows = new Shadows(this);
+    /**
+     * The node of element 0 of the private input while its shadow is Shadows.UNWRITTEN_INPUT (nothing written: element
+     * i is node unwrittenBase + i), else -1. Kept here, one load from the tape in Ops.daload; Shadows keeps it.
+     */
+    int unwrittenBase = -1;
 
     /**
      * This recording's identity, unique in the JVM for good (never reused, never 0): in-object field shadows
@@ -252,7 +257,7 @@ public final class Tape {
     /** How many nodes from 0 on are inputs (no arguments): the reverse sweep stops above them. */
     private int leadingInputs;
 
-    /** An independent variable per element of {@code values}, in order; their slots go to {@code slots}. */
+    /** An independent variable per element of {@code values}, in order; their slots go to {@code slots} unless null. */
     void inputs(double[] values, long[] slots) {
         int n = values.length;
         while ((long) nodes + n > value.length) {
@@ -267,11 +272,12 @@ public final class Tape {
             for (int i = 0; i < n; i++) {
                 value[first + i] = values[i];
                 arity[first + i] = 0;
-                slots[i] = Slot.active(first + i);
             }
-        } else { // three simple passes, two of them the JIT's copy and fill stubs: half the time of one mixed pass
+        } else { // simple passes, two of them the JIT's copy and fill stubs: half the time of one mixed pass
             System.arraycopy(values, 0, value, first, n);
             Arrays.fill(arity, first, first + n, (byte) 0);
+        }
+        if (slots != null) {
             for (int i = 0; i < n; i++) {
                 slots[i] = Slot.active(first + i);
             }
@@ -771,30 +777,46 @@ public final class Tape {
 
     /**
      * The shadow of this recording's input copy while no code but twin code and Adjoint's memory rules can have written
-     * the copy (null otherwise): element reads of it skip the freshness check (Ops.daload), since every write
-     * kept its shadow in step. Set by {@link #privateInput} for a function that provably keeps its argument to itself
-     * (it reads and writes elements and passes it only to methods that do the same, see Engine.argumentMayEscape);
-     * dropped for good by {@link #handedOut} when twin code hands it to code that runs uninstrumented after all (a
-     * callee whose class could not be transformed, a JDK method without a rule).
+     * the copy (null otherwise): element reads of it skip the freshness check (Ops.daload), since every write kept its
+     * shadow in step. Set by {@link #privateInput}; dropped for good by {@link #handedOut}. A large input has no shadow
+     * written at first (Shadows.UNWRITTEN_INPUT), and reads through that marker are trusted the same way.
      */
     long[] privateInputShadow;
 
     /**
-     * Seeds {@code xs}, a copy of the input no one else can reach, and trusts its shadow (see privateInputShadow). Being
-     * the first array of the recording given a shadow, it is the pinned one.
+     * Seeds {@code xs}, a copy of the input no one else can reach, for a function that provably keeps its argument to
+     * itself (it reads and writes elements and passes it only to methods that do the same, see
+     * Engine.argumentMayEscape), and trusts it (see privateInputShadow): the trust is dropped for good by
+     * {@link #handedOut} when twin code hands the copy to code that runs uninstrumented after all (a callee whose class
+     * could not be transformed, a JDK method without a rule), and with the recording. From
+     * {@link #UNWRITTEN_INPUT_FROM} elements on, its shadow is not written: element i is input node i until twin code
+     * writes it or something other than an element site asks for its shadow (Shadows.UNWRITTEN_INPUT).
      */
     public void privateInput(double[] xs) {
-        long[] s = Ops.seed(xs, this);
-        privateInputShadow = shadows.pinned() == xs ? s : null; // (always: seeded first after open)
+        if (xs.length >= UNWRITTEN_INPUT_FROM && shadows.pinUnwrittenInput(xs, nodes)) {
+            inputs(xs, null);
+        } else { // a small input (or not first: never from Gradients)
+            long[] s = Ops.seed(xs, this);
+            privateInputShadow = shadows.pinned() == xs ? s : null; // (always: seeded first after open)
+        }
     }
+
+    /**
+     * Inputs this long and longer are seeded without writing their shadow (Shadows.UNWRITTEN_INPUT): from here on
+     * the shadow (8 bytes per element) no longer fits a core's first-level cache, and writing it and reading it back
+     * cost more than computing the slots. Below, a shadow in cache is as cheap to read. The system property
+     * {@code adjoint.unwrittenFrom} changes it, for tests: 0 sends every private input through the marker.
+     */
+    static final int UNWRITTEN_INPUT_FROM = Integer.getInteger("adjoint.unwrittenFrom", 4096);
 
     /** Called with the arguments of every call from twin code into uninstrumented code: see privateInputShadow. */
     public void handedOut(Object[] arguments) {
-        if (privateInputShadow != null) {
+        if (privateInputShadow != null || unwrittenBase >= 0) {
             Object input = shadows.pinned();
             for (Object a : arguments) {
                 if (a == input) {
                     privateInputShadow = null;
+                    shadows.materializeInput(); // reads through the marker are trusted: checked from now on
                     return;
                 }
             }

@@ -132,6 +132,72 @@ class PinnedShadowTest {
         }
     }
 
+    /**
+     * A large private input's shadow is not made when it is seeded (Shadows.UNWRITTEN_INPUT): element sites get a
+     * marker, and reads through it give input node i without a freshness check (the input is trusted). Reads through the
+     * marker a site keeps must check again once the input is handed to uninstrumented code, and see a store once twin
+     * code wrote it; a rule asking for the shadow gets the real one; each recording starts from the marker again. A
+     * small input's shadow is written at once.
+     */
+    @Test
+    void thePrivateInputsShadowIsMadeOnlyWhenNeeded() {
+        int reads = Ops.newShadowSite(), writes = Ops.newShadowSite();
+        for (int call = 0; call < 6; call++) {
+            Tape t = Tape.open();
+            try {
+                double[] x = new double[Tape.UNWRITTEN_INPUT_FROM];
+                x[0] = 1.0;
+                x[1] = 2.0;
+                x[2] = 3.0;
+                t.privateInput(x);
+                long[] marker = Ops.arrayShadow(x, reads, t);
+                assertTrue(marker == Shadows.UNWRITTEN_INPUT, "call " + call);
+                for (int i = 0; i < x.length; i++) {
+                    assertEquals(i, Slot.node(Ops.daload(x, marker, i, t)));
+                }
+                assertEquals(2.0, t.primal(Ops.daload(x, marker, 1, t)));
+                switch (call % 3) {
+                    case 0 -> { // handed to uninstrumented code, which changes an element: refused, the others stand
+                        t.handedOut(new Object[] {"other", x});
+                        x[2] = 5.0;
+                        assertThrows(NotDifferentiableException.class, () -> Ops.daload(x, marker, 2, t));
+                        assertEquals(1, Slot.node(Ops.daload(x, marker, 1, t)));
+                    }
+                    case 1 -> { // twin code stores a constant through another site
+                        Ops.dastore(x, Ops.arrayShadow(x, writes, t), 0, c(7.0), t);
+                        assertTrue(Slot.isPassive(Ops.daload(x, marker, 0, t)));
+                        assertEquals(1, Slot.node(Ops.daload(x, marker, 1, t)));
+                        long f = Ops.add(Ops.mul(Ops.daload(x, marker, 0, t), Ops.daload(x, marker, 1, t), t),
+                                Ops.daload(x, marker, 2, t), t);
+                        assertArrayEquals(new double[] {0.0, 7.0, 1.0},
+                                java.util.Arrays.copyOfRange(t.gradient(f, x.length), 0, 3), 0.0);
+                    }
+                    default -> { // a rule asks for the shadow: the input nodes, read with the freshness check again
+                        double[] copy = (double[]) Ops.cloneArray(x, t);
+                        assertEquals(2, Slot.node(Ops.daload(copy, 2, t)));
+                        assertEquals(1, Slot.node(Ops.daload(x, marker, 1, t)));
+                        x[1] = 9.0;
+                        assertThrows(NotDifferentiableException.class, () -> Ops.daload(x, marker, 1, t));
+                        assertThrows(NotDifferentiableException.class, () -> Ops.daload(x, 1, t));
+                        assertEquals(2, Slot.node(Ops.daload(x, 2, t)));
+                    }
+                }
+            } finally {
+                t.close();
+            }
+        }
+        Tape t = Tape.open();
+        try {
+            double[] small = new double[Tape.UNWRITTEN_INPUT_FROM - 1];
+            t.privateInput(small);
+            long[] s = Ops.arrayShadow(small, reads, t);
+            assertTrue(s != Shadows.UNWRITTEN_INPUT && s.length == small.length);
+            assertEquals(7, Slot.node(s[7]));
+        } finally {
+            t.close();
+        }
+    }
+
     @Test
     void aNestedRecordingHasItsOwnPinnedArray() {
         Tape outer = Tape.open();

@@ -167,6 +167,62 @@ final class ArraysTarget {
         return x[0] + x[1] * x[1];
     }
 
+    /**
+     * The private input read at one site before and after another site writes it. Until written, the input's shadow is
+     * not made (core Shadows.UNWRITTEN_INPUT) and the read site keeps that marker in its cache; after the write its
+     * reads must see the slot written, not the input node. f = sum x + (3 x0 + x1 + ...): grad = (4, 2, 2, ...).
+     */
+    static double inputReadBeforeAndAfterAWrite(double[] x) {
+        double s = 0;
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < x.length; i++) {
+                s += x[i];
+            }
+            if (round == 0) {
+                x[0] = 3 * x[0];
+            }
+        }
+        return s;
+    }
+
+    /**
+     * The same across calls: a helper's read site keeps the marker in its site table from one call to the next, and the
+     * caller writes the input between the calls. f = sum x + (x0 + x0 x1 + x2 + ...): grad = (2 + x1, 1 + x0, 2, ...).
+     */
+    static double inputReadByAHelperBeforeAndAfterAWrite(double[] x) {
+        double a = sumOf(x);
+        x[1] = x[1] * x[0];
+        return a + sumOf(x);
+    }
+
+    private static double sumOf(double[] a) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i];
+        }
+        return s;
+    }
+
+    /**
+     * The input read, then copied (a rule asks for the input's shadow, which is made then), then read again at the same
+     * site and written through the copy only. f = sum x + (2 c0 + sum_(i>0) c_i) + sum x with c the copy of x:
+     * grad = (4, 3, 3, ...).
+     */
+    static double inputReadCopiedAndReadAgain(double[] x) {
+        double s = 0;
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < x.length; i++) {
+                s += x[i];
+            }
+            if (round == 0) {
+                double[] c = Arrays.copyOf(x, x.length);
+                c[0] = 2 * c[0];
+                s += sumOf(c);
+            }
+        }
+        return s;
+    }
+
     private static void scaleInPlace(double[] a, double c) {
         for (int i = 0; i < a.length; i++) {
             a[i] *= c;

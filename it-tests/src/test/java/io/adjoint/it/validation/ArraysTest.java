@@ -117,8 +117,11 @@ class ArraysTest {
         for (var f : new io.adjoint.ScalarFunction[] {ArraysTarget::inputChangedBehindTheTape,
                 ArraysTarget::inputChangedByTheJdk}) {
             io.adjoint.Gradient g = Gradients.of(f);
+            double[] large = filled(5000, 1.5); // a private input whose shadow is not written (core Shadows)
             for (int call = 0; call < 3; call++) {
                 NotDifferentiableException e = assertThrows(NotDifferentiableException.class, () -> g.at(1.0, 2.0));
+                assertTrue(e.getMessage().contains("overwritten"), e.getMessage());
+                e = assertThrows(NotDifferentiableException.class, () -> g.at(large));
                 assertTrue(e.getMessage().contains("overwritten"), e.getMessage());
             }
             assertThrows(NotDifferentiableException.class, () -> Gradients.forward(f).at(1.0, 2.0));
@@ -146,6 +149,41 @@ class ArraysTest {
         V.gradient("input rewritten", ArraysTarget::inputRewritten, x,
                 new double[] {3 * x[1], 3 * x[0] + 18 * x[1]}, ANALYTIC);
         assertTrue(x[0] == 1.5 && x[1] == -0.7, "the caller's array is left alone");
+    }
+
+    /**
+     * A large private input's shadow is made only when needed (its first write, or a rule asking for it): element sites
+     * that looked it up before, in their locals or their site tables, must see it from then on. Inputs of 5,000 (core
+     * Tape.UNWRITTEN_INPUT_FROM is 4,096) and of 3; each call twice, the second on the thread's reused input copy.
+     */
+    @Test
+    void inputReadBeforeAndAfterItsShadowIsMade() {
+        for (int n : new int[] {5000, 3}) {
+            double[] x = new double[n];
+            for (int i = 0; i < n; i++) {
+                x[i] = 0.7 - 0.001 * i;
+            }
+            double[] keep = x.clone();
+            double[] readWritten = filled(n, 2), byHelper = filled(n, 2), copied = filled(n, 3);
+            readWritten[0] = 4;
+            byHelper[0] = 2 + x[1];
+            byHelper[1] = 1 + x[0];
+            copied[0] = 4;
+            for (int call = 0; call < 2; call++) {
+                V.gradient("read, written, read again", ArraysTarget::inputReadBeforeAndAfterAWrite, x, readWritten,
+                        ANALYTIC);
+                V.gradient("read by a helper, written, read again",
+                        ArraysTarget::inputReadByAHelperBeforeAndAfterAWrite, x, byHelper, ANALYTIC);
+                V.gradient("read, copied, read again", ArraysTarget::inputReadCopiedAndReadAgain, x, copied, ANALYTIC);
+            }
+            assertTrue(Arrays.equals(x, keep), "the caller's array is left alone");
+        }
+    }
+
+    private static double[] filled(int n, double v) {
+        double[] a = new double[n];
+        Arrays.fill(a, v);
+        return a;
     }
 
     @Test
