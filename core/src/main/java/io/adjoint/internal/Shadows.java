@@ -9,6 +9,9 @@ import java.util.Arrays;
  * tape's {@link Tape#close()} drops everything.
  */
 final class Shadows {
+    /** The recording these shadows belong to: its {@code unwrittenBase} follows the marker (read by Ops.daload). */
+    private final Tape tape;
+
     // double[] -> long[] of slots (0 = nothing active stored there), identity-keyed, open addressing.
     private Object[] arrayKeys = new Object[64];
     private long[][] arrayShadows = new long[64][];
@@ -18,25 +21,19 @@ final class Shadows {
     private Object pinned;
     private long[] pinnedShadow;
     /**
-     * Stands for the shadow of the private input copy ({@link Tape#privateInput}) until something needs a real one:
-     * element i then still holds the input node it was seeded with, the tape's {@code unwrittenBase} + i, so seeding writes no slots
-     * and element reads compute the slot instead of loading it (Ops.daload). At 10^5 inputs and more, writing those
-     * 8 bytes per element and reading them back was a tenth of a gradient's memory traffic. Only the element sites of
-     * twin code are given it ({@link #arrayShadow(Object, int)}), and their DALOAD and DASTORE know it; every other
-     * reader of the input's shadow gets a real one, made then ({@link #materializeInput}), which from then on is the
-     * input's shadow for every reader (a site still holding this marker is sent there by Ops.daload/dastore). Reads
-     * through the marker skip the freshness check: it stands only for an input that is still private (Tape.privateInput;
-     * the trust ending makes the real shadow, Tape.handedOut), whose elements only twin code and Adjoint's rules wrote.
-     * Reads of the real shadow made from it are checked (simpler, and it is made only for inputs the function writes or
-     * copies).
+     * Stands for the shadow of a large private input copy ({@link Tape#privateInput}) until something needs a real
+     * one: element i then still holds the input node it was seeded with, the tape's {@code unwrittenBase} + i, so
+     * seeding writes no slots and element reads compute the slot instead of loading it (Ops.daload). At 10^5 inputs and
+     * more, writing those 8 bytes per element and reading them back was a tenth of a gradient's memory traffic. Only
+     * the element sites of twin code are given it ({@link #arrayShadow(Object, int)}), and their DALOAD and DASTORE know
+     * it; every other reader of the input's shadow gets a real one, made then ({@link #materializeInput}), which from
+     * then on is the input's shadow for every reader (a site still holding this marker is sent there by
+     * Ops.daload/dastore). Reads through the marker skip the freshness check: it stands only for an input that is
+     * still private (Tape.privateInput; the trust ending makes the real shadow, Tape.handedOut), whose elements only
+     * twin code and Adjoint's rules wrote. Reads of the real shadow made from it are checked (simpler, and it is made
+     * only for inputs the function writes, copies or hands out).
      */
     static final long[] UNWRITTEN_INPUT = new long[0];
-    /** The recording these shadows belong to: its {@code unwrittenBase} follows the marker (read by Ops.daload). */
-    private final Tape tape;
-
-    Shadows(Tape tape) {
-        this.tape = tape;
-    }
     // The pinned shadow of the last recording, kept for the next one's input (see seedShadow): gradient calls
     // on inputs of one length allocate no shadow. Only this Shadows (one tape, one thread) ever refers to it.
     private long[] spare;
@@ -49,6 +46,10 @@ final class Shadows {
      * activation belongs to one recording.
      */
     long generation = 1;
+
+    Shadows(Tape tape) {
+        this.tape = tape;
+    }
 
     /*
      * Site tables: per shadow cache of twin code (an id given when the twin is generated, see newSite), the array the
