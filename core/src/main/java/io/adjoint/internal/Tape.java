@@ -268,18 +268,19 @@ public final class Tape {
         int first = nodes;
         double[] value = this.value;
         byte[] arity = this.arity;
-        if (n <= 32) { // one pass (a gradient of few inputs paid three stub calls here)
+        if (n <= 32 && slots != null) { // one pass (a gradient of few inputs paid three stub calls here)
             for (int i = 0; i < n; i++) {
                 value[first + i] = values[i];
                 arity[first + i] = 0;
+                slots[i] = Slot.active(first + i);
             }
         } else { // simple passes, two of them the JIT's copy and fill stubs: half the time of one mixed pass
             System.arraycopy(values, 0, value, first, n);
             Arrays.fill(arity, first, first + n, (byte) 0);
-        }
-        if (slots != null) {
-            for (int i = 0; i < n; i++) {
-                slots[i] = Slot.active(first + i);
+            if (slots != null) {
+                for (int i = 0; i < n; i++) {
+                    slots[i] = Slot.active(first + i);
+                }
             }
         }
         if (leadingInputs == first) {
