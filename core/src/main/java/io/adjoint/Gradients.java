@@ -282,17 +282,15 @@ public final class Gradients {
     }
 
     /**
-     * The Hessian-vector product H(x) v, exact, without forming H: one second-order recording, one
-     * reverse sweep, one tangent sweep and one forward-over-reverse sweep, a small multiple of one gradient.
+     * The Hessian-vector product H(x) v, exact, without forming H: one second-order recording, one tangent
+     * sweep and one forward-over-reverse sweep (Sweeps.hvp), a small multiple of one gradient.
      */
     public static double[] hvp(ScalarFunction f, double[] x, double[] v) {
         checkLength("v", v, x.length);
         MethodHandle twin = scalarTwin(f);
         Tape t = Tape.open(true);
         try {
-            long r = recordScalar(twin, x, t);
-            double[] adj = Sweeps.adjoint(t, r);
-            return adj == null ? new double[x.length] : Sweeps.hessianTimes(t, adj, r, x.length, v.clone(), 1);
+            return Sweeps.hvp(t, recordScalar(twin, x, t), x.length, v);
         } catch (Throwable e) {
             throw Gradients.<RuntimeException>rethrow(e);
         } finally {

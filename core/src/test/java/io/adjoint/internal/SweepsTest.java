@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandle;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -317,6 +318,83 @@ class SweepsTest {
         }
     }
 
+    /**
+     * Sweeps.hvp (one reverse sweep carrying the adjoints and their tangents) against the hand Hessian times v, and to
+     * the last bit against the two-pass path it replaces (adjoint, then hessianTimes): also on a recording where nodes
+     * pass contributions to the node just below them (x * x, a chain of sums: Tape.sweep's carry), and for a v that
+     * leaves some tangents at zero.
+     */
+    @Test
+    void theOnePassHessianVectorProductIsTheTwoPassOne() throws Throwable {
+        double[][] hand = handHessian();
+        double[][] vs = {{0.3, -1.2, 0.8, 2.0, -0.5}, {0, 1, 0, 0, 0}, {0, 0, 0, 0, 0}, {1e-300, 3, -7, 0, 1e10}};
+        for (double[] v : vs) {
+            Tape t = Tape.open(true);
+            try {
+                long f = recordSecondOrder(t);
+                double[] hv = Sweeps.hvp(t, f, 5, v);
+                for (int i = 0; i < 5; i++) {
+                    double s = 0;
+                    for (int j = 0; j < 5; j++) {
+                        s += hand[i][j] * v[j];
+                    }
+                    assertClose(s, hv[i], 1e-12, "(H v)_" + i);
+                }
+                assertArrayEquals(Sweeps.hessianTimes(t, Sweeps.adjoint(t, f), f, 5, v.clone(), 1), hv);
+            } finally {
+                t.close();
+            }
+        }
+        Tape t = Tape.open(true);
+        try { // f = sum_i (x_i * x_i) * x_{i+1}, summed node after node: most contributions go to the node just below
+            double[] z = {0.7, -1.3, 2.1, 0.4, -0.9, 1.6};
+            long[] x = Ops.seed(z.clone(), t);
+            long f = Slot.passive(0.0);
+            for (int i = 0; i + 1 < z.length; i++) {
+                long sq = Ops.mul(x[i], x[i], t);
+                f = Ops.add(f, Ops.mul(sq, x[i + 1], t), t);
+            }
+            double[] v = {1.5, -0.25, 0.5, 3.0, -2.0, 0.125};
+            double[] hv = Sweeps.hvp(t, f, z.length, v);
+            assertArrayEquals(Sweeps.hessianTimes(t, Sweeps.adjoint(t, f), f, z.length, v.clone(), 1), hv);
+            for (int i = 0; i < z.length; i++) { // by hand: d2/dxi2 = 2 x_{i+1}, d2/dxi dx_{i+1} = 2 x_i
+                double s = 0;
+                if (i + 1 < z.length) {
+                    s += 2 * z[i + 1] * v[i] + 2 * z[i] * v[i + 1];
+                }
+                if (i > 0) {
+                    s += 2 * z[i - 1] * v[i - 1];
+                }
+                assertClose(s, hv[i], 1e-14, "(H v)_" + i + " of the chain");
+            }
+        } finally {
+            t.close();
+        }
+        // w = (y * y) * (y + 0.3), y = x * x: y * y passes two contributions to y, the node just below it, after y + 0.3
+        // passed one (Tape.sweep's carry: a + (c + c), not (a + c) + c), and y's adjoint counts in y's curvature
+        int differ = 0;
+        for (int k = 1; k <= 40; k++) {
+            double x0 = 0.037 * k - 0.71;
+            Tape u = Tape.open(true);
+            try {
+                long[] x = Ops.seed(new double[] {x0}, u);
+                long y = Ops.mul(x[0], x[0], u);
+                long z = Ops.mul(y, y, u);
+                long w = Ops.mul(z, Ops.add(y, Slot.passive(0.3), u), u);
+                double[] hv = Sweeps.hvp(u, w, 1, new double[] {1.0});
+                assertArrayEquals(Sweeps.hessianTimes(u, Sweeps.adjoint(u, w), w, 1, new double[] {1.0}, 1), hv,
+                        "x = " + x0);
+                double x2 = x0 * x0; // w = x^6 + 0.3 x^4
+                assertClose(30 * x2 * x2 + 3.6 * x2, hv[0], 1e-13, "d2/dx2 at " + x0);
+                double yv = x0 * x0, a = yv * yv, c = yv * (yv + 0.3);
+                differ += a + (c + c) != (a + c) + c ? 1 : 0;
+            } finally {
+                u.close();
+            }
+        }
+        assertTrue(differ > 0, "some points where the order of the sum shows");
+    }
+
     @Test
     void theAdjointOfASecondOrderRecordingIsTheGradient() throws Throwable {
         double x0 = Z[0], x1 = Z[1], x2 = Z[2], x3 = Z[3];
@@ -350,6 +428,8 @@ class SweepsTest {
             double[] adj = Sweeps.adjoint(t, f);
             double[] h = Sweeps.hessianTimes(t, adj, f, 2, unitBlock(2, 0, 2), 2);
             assertArrayEquals(new double[] {2, 0, 0, 0}, h);
+            assertArrayEquals(new double[] {2, 0}, Sweeps.hvp(t, f, 2, new double[] {1, 0}), "hvp, first column");
+            assertArrayEquals(new double[] {0, 0}, Sweeps.hvp(t, f, 2, new double[] {0, 1}), "hvp, second column");
             assertArrayEquals(new double[] {3, 0}, Sweeps.adjoints(t, new long[] {f}, new double[] {1}, 1, 2),
                     "the vector adjoint sweep skips it like the first-order one");
             assertArrayEquals(new double[] {3, 0}, new double[] {adj[0], adj[1]});
