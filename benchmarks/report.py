@@ -130,6 +130,67 @@ def fmt_ratio(r):
     return f"{r:.3g}×" if r < 1000 else f"{r:,.0f}×"
 
 
+HVP_CLASSES = {"HessianVectorBench", "RosenbrockHvpHandBench"}
+HVP_METHODS = OrderedDict([
+    ("primal", "primal (no derivative)"),
+    ("adjointGradient", "Adjoint reverse gradient (for scale)"),
+    ("adjointHvp", "**Adjoint H v** (`Gradients.hvp`)"),
+    ("handWritten", "hand-written H v"),
+    ("gradientDifferences", "central differences of two Adjoint gradients"),
+])
+HVP_TITLES = {"rosenbrock-100": "Extended Rosenbrock, n = 100", "rosenbrock-10000": "Extended Rosenbrock, n = 10⁴",
+              "gmm-2x5": "ADBench GMM, d = 2, k = 5", "mlp-small": "Two-layer perceptron, small",
+              "lennardJones-64": "Lennard-Jones, 64 atoms"}
+SHORT.update({"adjointHvp": "Adjoint H v", "adjointHessianTimesV": "Adjoint Hessian × v",
+              "gradientDifferences": "differences of 2 gradients"})
+
+
+def load_hvp(data):
+    """HessianVectorBench and RosenbrockHvpHandBench: problem -> method -> record."""
+    out = OrderedDict((p, {}) for p in HVP_TITLES)
+    for r in data:
+        parts = r["benchmark"].split(".")
+        if parts[-2] not in HVP_CLASSES:
+            continue
+        problem = r.get("params", {}).get("problem")
+        pm = r["primaryMetric"]
+        scale = {"ns/op": 1, "us/op": 1e3, "ms/op": 1e6, "s/op": 1e9}[pm["scoreUnit"]]
+        err = pm.get("scoreError")
+        raw_ns = [x * scale for fork in pm.get("rawData", []) for x in fork]
+        out.setdefault(problem, {})[parts[-1]] = {
+            "best": min(raw_ns) if raw_ns else pm["score"] * scale,
+            "mean": pm["score"] * scale,
+            "err": err * scale if isinstance(err, (int, float)) and not math.isnan(err) else None,
+            "alloc": r.get("secondaryMetrics", {}).get("gc.alloc.rate.norm", {}).get("score"),
+            "raw": raw_ns,
+        }
+    return OrderedDict((p, m) for p, m in out.items() if m)
+
+
+def hvp_section(data):
+    hvp = load_hvp(data)
+    if not hvp:
+        return []
+    out = ["## Second order: Hessian-vector products\n",
+           "H(x) v for v_i = sin(i + 1), exact, without forming H (`Gradients.hvp`: one second-order recording, "
+           "a tangent sweep and one reverse sweep carrying the adjoints and their tangents), beside one gradient "
+           "of the same function in the same run, and central differences of two exact gradients (what one writes "
+           "without second-order AD: two gradients, and about 6-10 digits). × gradient = best time over the "
+           "Adjoint gradient's best. Cross-checked in the table at the end (`hessianVector`).\n",
+           "| problem | method | time / call (best) | mean ± 99.9% CI | × primal | × gradient | alloc / call |",
+           "|---|---|---:|---:|---:|---:|---:|"]
+    for problem, recs in hvp.items():
+        p, g = recs.get("primal"), recs.get("adjointGradient")
+        for m, name in HVP_METHODS.items():
+            if m not in recs:
+                continue
+            r = recs[m]
+            out.append(f"| {HVP_TITLES.get(problem, problem)} | {name} | {fmt_time(r['best'])} | {mean_err(r)} | "
+                       f"{fmt_ratio(ratio(r, p))} | {fmt_ratio(ratio(r, g))} | {fmt_bytes(r['alloc'])} |")
+    out.append("")
+    return out
+
+
 def load_jmh(path):
     with open(path) as f:
         data = json.load(f)
@@ -381,6 +442,7 @@ def main():
         if w == "gmm":
             md.extend(gmm_growth(results, inspect))
 
+    md.extend(hvp_section(raw))
     md.extend(tape_section(inspect))
     md.extend(split_section(inspect))
     md.extend(check_section(inspect))

@@ -26,4 +26,29 @@ public final class FiniteDifferences {
         }
         return g;
     }
+
+    /**
+     * H v as what a user without second-order AD writes: central differences of two exact gradients,
+     * (g(x + h v) - g(x - h v)) / 2h, step cbrt(eps) * max(1, |x|_inf) / |v|_inf.
+     */
+    public static double[] hvpOfGradients(java.util.function.Function<double[], double[]> gradient, double[] x,
+                                          double[] v) {
+        double xMax = 1.0, vMax = 0.0;
+        for (int i = 0; i < x.length; i++) {
+            xMax = Math.max(xMax, Math.abs(x[i]));
+            vMax = Math.max(vMax, Math.abs(v[i]));
+        }
+        double h = vMax == 0.0 ? 1.0 : CBRT_EPS * xMax / vMax;
+        double[] up = new double[x.length], down = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            up[i] = x[i] + h * v[i];
+            down[i] = x[i] - h * v[i];
+        }
+        double[] gUp = gradient.apply(up), gDown = gradient.apply(down);
+        double[] hv = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            hv[i] = (gUp[i] - gDown[i]) / (2 * h);
+        }
+        return hv;
+    }
 }

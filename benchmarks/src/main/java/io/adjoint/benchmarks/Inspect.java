@@ -120,6 +120,11 @@ public final class Inspect {
             tape("matVec", "form=" + form, f, mv);
         }
 
+        for (String problem : new String[] {"rosenbrock-100", "rosenbrock-10000", "gmm-2x5", "mlp-small",
+                "lennardJones-64"}) {
+            checkHvp(problem);
+        }
+
         String json = "{\n\"checks\": [\n" + String.join(",\n", CHECKS) + "\n],\n\"tapes\": [\n"
                 + String.join(",\n", TAPES) + "\n],\n\"splits\": [\n" + String.join(",\n", SPLITS) + "\n]\n}\n";
         if (args.length > 0) {
@@ -181,10 +186,16 @@ public final class Inspect {
                 errors.put(k, e.getClass().getName() + ": " + e.getMessage());
             }
         });
+        record(workload, params, x.length, reference, results, errors);
+    }
+
+    /** One entry of "checks": every result's largest difference from the reference's, relative to its largest entry. */
+    private static void record(String workload, String params, int n, String reference, Map<String, double[]> results,
+                               Map<String, String> errors) {
         double[] ref = results.get(reference);
         StringBuilder sb = new StringBuilder();
         sb.append("{\"workload\": ").append(q(workload)).append(", \"params\": ").append(q(params))
-                .append(", \"n\": ").append(x.length).append(", \"reference\": ").append(q(reference))
+                .append(", \"n\": ").append(n).append(", \"reference\": ").append(q(reference))
                 .append(", \"maxRelDiff\": {");
         List<String> parts = new ArrayList<>();
         results.forEach((k, g) -> {
@@ -198,6 +209,48 @@ public final class Inspect {
         sb.append(String.join(", ", parts)).append("}}");
         CHECKS.add(sb.toString());
         System.err.println("check " + workload + " " + params + ": " + sb);
+    }
+
+    /**
+     * H v of {@link HessianVectorBench}'s problems: Adjoint's against Rosenbrock's hand-written H v, elsewhere against
+     * central differences of two exact gradients (about 1e-6 apart by their truncation and rounding); and against the
+     * full Hessian (forward-over-reverse in blocks of 8 directions) times v where that is small.
+     */
+    private static void checkHvp(String problem) {
+        Object[] p = HessianVectorBench.problem(problem);
+        ScalarFunction f = (ScalarFunction) p[0];
+        double[] x = (double[]) p[1];
+        double[] v = HessianVectorBench.direction(x.length);
+        Map<String, Supplier<double[]>> all = new LinkedHashMap<>();
+        all.put("adjointHvp", () -> Gradients.hvp(f, x, v));
+        all.put("gradientDifferences", () -> FiniteDifferences.hvpOfGradients(Gradients.of(f)::at, x, v));
+        if (x.length <= 200) {
+            all.put("adjointHessianTimesV", () -> {
+                double[][] h = Gradients.hessian(f).at(x);
+                double[] hv = new double[x.length];
+                for (int i = 0; i < x.length; i++) {
+                    for (int j = 0; j < x.length; j++) {
+                        hv[i] += h[i][j] * v[j];
+                    }
+                }
+                return hv;
+            });
+        }
+        boolean hand = problem.startsWith("rosenbrock");
+        if (hand) {
+            all.put("handWritten", () -> HandGradients.rosenbrockHvp(x, v));
+        }
+        Map<String, double[]> results = new LinkedHashMap<>();
+        Map<String, String> errors = new LinkedHashMap<>();
+        all.forEach((k, s) -> {
+            try {
+                results.put(k, s.get());
+            } catch (Throwable e) {
+                errors.put(k, e.getClass().getName() + ": " + e.getMessage());
+            }
+        });
+        record("hessianVector", "problem=" + problem, x.length, hand ? "handWritten" : "gradientDifferences", results,
+                errors);
     }
 
     private static double maxRelDiff(double[] a, double[] b) {

@@ -35,6 +35,21 @@ public final class HandGradients {
     }
 
     /**
+     * Rosenbrock's Hessian times v by hand: each pair (a, b) = (x[i], x[i+1]) has the 2 x 2 block
+     * [[1200 a^2 - 400 b + 2, -400 a], [-400 a, 200]].
+     */
+    public static double[] rosenbrockHvp(double[] x, double[] v) {
+        double[] hv = new double[x.length];
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double a = x[i], b = x[i + 1];
+            double haa = 1200 * a * a - 400 * b + 2, hab = -400 * a;
+            hv[i] = haa * v[i] + hab * v[i + 1];
+            hv[i + 1] = hab * v[i] + 200 * v[i + 1];
+        }
+        return hv;
+    }
+
+    /**
      * The five Greeks in closed form (delta, dual delta, rho, vega, -theta), with the same approximate
      * CDF as the priced function but the exact normal density: they differ from the derivative of the
      * approximated price by the approximation's slope error (~1e-7 relative).
