@@ -135,13 +135,14 @@ HVP_METHODS = OrderedDict([
     ("primal", "primal (no derivative)"),
     ("adjointGradient", "Adjoint reverse gradient (for scale)"),
     ("adjointHvp", "**Adjoint H v** (`Gradients.hvp`)"),
+    ("adjointHvpRecorded", "**Adjoint H v, one more at the same point** (`hessianAt(f, x).times(v)`)"),
     ("handWritten", "hand-written H v"),
     ("gradientDifferences", "central differences of two Adjoint gradients"),
 ])
 HVP_TITLES = {"rosenbrock-100": "Extended Rosenbrock, n = 100", "rosenbrock-10000": "Extended Rosenbrock, n = 10⁴",
               "gmm-2x5": "ADBench GMM, d = 2, k = 5", "mlp-small": "Two-layer perceptron, small",
               "lennardJones-64": "Lennard-Jones, 64 atoms"}
-SHORT.update({"adjointHvp": "Adjoint H v", "adjointHessianTimesV": "Adjoint Hessian × v",
+SHORT.update({"adjointHvp": "Adjoint H v", "adjointHvpRecorded": "Adjoint H v, recording kept", "adjointHessianTimesV": "Adjoint Hessian × v",
               "gradientDifferences": "differences of 2 gradients"})
 
 
@@ -173,7 +174,9 @@ def hvp_section(data):
         return []
     out = ["## Second order: Hessian-vector products\n",
            "H(x) v for v_i = sin(i + 1), exact, without forming H (`Gradients.hvp`: one second-order recording, "
-           "a tangent sweep and one reverse sweep carrying the adjoints and their tangents), beside one gradient "
+           "a tangent sweep and one reverse sweep carrying the adjoints and their tangents; with the recording and its "
+           "adjoints kept, `Gradients.hessianAt(f, x)`, each further product at the same point is the two sweeps "
+           "without the first-order part), beside one gradient "
            "of the same function in the same run, and central differences of two exact gradients (what one writes "
            "without second-order AD: two gradients, and about 6-10 digits). × gradient = best time over the "
            "Adjoint gradient's best. Cross-checked in the table at the end (`hessianVector`).\n",

@@ -300,6 +300,84 @@ public final class Gradients {
         }
     }
 
+    /**
+     * The Hessian of {@code f} at {@code x} as an operator for many products {@code H(x) v}: one second-order
+     * recording and one reverse sweep now (which give the value and the gradient as well), then per product a
+     * tangent sweep and one reverse sweep, about half the cost of a {@link #hvp} call (BENCHMARKS.md "Second
+     * order"). {@code x} is not modified.
+     */
+    public static HessianOperator hessianAt(ScalarFunction f, double[] x) {
+        MethodHandle twin = scalarTwin(f);
+        Tape t = Tape.open(true);
+        try {
+            long r = recordScalar(twin, x, t);
+            return new RecordedHessian(t.detached(), r, x.length, t.primal(r));
+        } catch (Throwable e) {
+            throw Gradients.<RuntimeException>rethrow(e);
+        } finally {
+            t.close();
+        }
+    }
+
+    /** A second-order recording kept for products: its first-order adjoints are swept once, here. */
+    private static final class RecordedHessian implements HessianOperator {
+        private final Tape tape;
+        private final long output;
+        private final int n;
+        private final double value;
+        /** The adjoints of every node (null when the value does not depend on x); the gradient is the first n. */
+        private final double[] adj;
+
+        RecordedHessian(Tape tape, long output, int n, double value) {
+            this.tape = tape;
+            this.output = output;
+            this.n = n;
+            this.value = value;
+            this.adj = Sweeps.adjoint(tape, output);
+        }
+
+        @Override
+        public int dimension() {
+            return n;
+        }
+
+        @Override
+        public double value() {
+            return value;
+        }
+
+        @Override
+        public double[] gradient() {
+            double[] g = new double[n];
+            if (adj != null) {
+                System.arraycopy(adj, 0, g, 0, Math.min(n, adj.length)); // inputs above the output: 0
+            }
+            return g;
+        }
+
+        @Override
+        public double[] times(double[] v) {
+            return times(v, new double[n]);
+        }
+
+        @Override
+        public double[] times(double[] v, double[] out) {
+            checkLength("v", v, n);
+            checkLength("out", out, n);
+            if (out == v) {
+                throw new IllegalArgumentException("out must not be v: v is read while out is written");
+            }
+            if (adj == null) {
+                Arrays.fill(out, 0.0);
+                return out;
+            }
+            synchronized (this) { // the sweeps' work arrays are the kept tape's
+                Sweeps.hvp(tape, adj, output, n, v, out);
+            }
+            return out;
+        }
+    }
+
     // ---- recording ---------------------------------------------------------------------------------
 
     private static MethodHandle scalarTwin(ScalarFunction f) {

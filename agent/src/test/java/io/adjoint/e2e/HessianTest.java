@@ -1,12 +1,16 @@
 package io.adjoint.e2e;
 
 import io.adjoint.Gradients;
+import io.adjoint.HessianOperator;
 import io.adjoint.ScalarFunction;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** Exact Hessians (forward-over-reverse) against hand-derived ones, and Hessian-vector products. */
 class HessianTest {
@@ -29,11 +33,83 @@ class HessianTest {
                 assertEquals(h[j][i], h[i][j], 0.0, what + ": symmetric");
             }
         }
+        HessianOperator op = Gradients.hessianAt(f, x);
+        assertEquals(x.length, op.dimension(), what);
+        assertEquals(f.apply(x.clone()), op.value(), 0.0, what + ": value");
+        Check.close(Gradients.of(f).at(x), op.gradient(), TOL, what + ": the operator's gradient");
         Random rnd = new Random(x.length);
         for (int trial = 0; trial < 2; trial++) {
             double[] v = rnd.doubles(x.length, -1, 1).toArray();
-            Check.close(Check.times(hand, v), Gradients.hvp(f, x, v), TOL, what + ": H v");
+            double[] hv = Gradients.hvp(f, x, v);
+            Check.close(Check.times(hand, v), hv, TOL, what + ": H v");
+            // the kept recording with its adjoints swept once does the same operations as the one-pass hvp
+            assertArrayEquals(hv, op.times(v), what + ": the operator's H v, to the last bit");
+            double[] out = new double[x.length];
+            assertSame(out, op.times(v, out));
+            assertArrayEquals(hv, out, what + ": H v into the caller's array");
         }
+    }
+
+    /**
+     * The operator keeps its own copy of the recording: recordings made on the same thread afterwards (which reuse the
+     * thread's tape) and products asked from other threads at once change none of its products.
+     */
+    @Test
+    void theOperatorOutlivesLaterRecordingsAndServesSeveralThreads() throws Exception {
+        double[] x = new Random(21).doubles(19, -1.5, 1.5).toArray();
+        HessianOperator op = Gradients.hessianAt(Functions::rosenbrock, x);
+        double[] v = new Random(5).doubles(19, -1, 1).toArray();
+        double[] first = op.times(v);
+        double[] other = new Random(6).doubles(40, -1, 1).toArray();
+        Gradients.hvp(HessianTest::product, other, other); // a larger second-order recording on this tape
+        Gradients.of(Functions::rosenbrock).at(other);
+        assertArrayEquals(first, op.times(v), "after other recordings on this thread");
+        double[] hand = new double[19];
+        for (int i = 0; i < 19; i++) { // the tridiagonal Hessian of extendedRosenbrockIsTridiagonal, times v
+            if (i + 1 < 19) {
+                hand[i] += (2 + 1200 * x[i] * x[i] - 400 * x[i + 1]) * v[i] - 400 * x[i] * v[i + 1];
+            }
+            if (i > 0) {
+                hand[i] += 200 * v[i] - 400 * x[i - 1] * v[i - 1];
+            }
+        }
+        Check.close(hand, first, TOL, "Rosenbrock H v by hand");
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            java.util.List<java.util.concurrent.Future<double[]>> results = new java.util.ArrayList<>();
+            for (int task = 0; task < 16; task++) {
+                int seed = task % 2;
+                results.add(pool.submit(() -> {
+                    double[] w = seed == 0 ? v : new Random(7).doubles(19, -1, 1).toArray();
+                    double[] r = null;
+                    for (int rep = 0; rep < 200; rep++) {
+                        r = op.times(w);
+                    }
+                    return r;
+                }));
+            }
+            double[] second = op.times(new Random(7).doubles(19, -1, 1).toArray());
+            for (int task = 0; task < 16; task++) {
+                assertArrayEquals(task % 2 == 0 ? first : second, results.get(task).get(), "thread " + task);
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void theOperatorOfAFunctionThatIgnoresSomeInputs() {
+        // the output's node lies below the last inputs: their gradient and their rows of H v are 0
+        HessianOperator op = Gradients.hessianAt(x -> x[0] * x[0] * x[1], new double[] {3, 2, 7, 9});
+        assertArrayEquals(new double[] {12, 9, 0, 0}, op.gradient());
+        assertArrayEquals(new double[] {4 * 1 + 6 * -1, 6 * 1, 0, 0}, op.times(new double[] {1, -1, 5, 8}));
+        HessianOperator constant = Gradients.hessianAt(x -> 2.5, new double[] {1, 2});
+        assertEquals(2.5, constant.value(), 0.0);
+        assertArrayEquals(new double[2], constant.gradient());
+        assertArrayEquals(new double[2], constant.times(new double[] {1, 1}));
+        double[] v = {1, 2, 3, 4};
+        assertThrows(IllegalArgumentException.class, () -> op.times(v, v));
+        assertThrows(IllegalArgumentException.class, () -> op.times(new double[3]));
     }
 
     @Test

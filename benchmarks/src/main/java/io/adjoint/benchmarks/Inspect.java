@@ -223,6 +223,7 @@ public final class Inspect {
         double[] v = HessianVectorBench.direction(x.length);
         Map<String, Supplier<double[]>> all = new LinkedHashMap<>();
         all.put("adjointHvp", () -> Gradients.hvp(f, x, v));
+        all.put("adjointHvpRecorded", () -> Gradients.hessianAt(f, x).times(v));
         all.put("gradientDifferences", () -> FiniteDifferences.hvpOfGradients(Gradients.of(f)::at, x, v));
         if (x.length <= 200) {
             all.put("adjointHessianTimesV", () -> {

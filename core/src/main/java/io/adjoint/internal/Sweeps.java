@@ -281,14 +281,36 @@ public final class Sweeps {
      */
     public static double[] hvp(Tape t, long output, int n, double[] v) {
         double[] out = new double[n];
-        if (!Slot.isActive(output)) {
-            return out;
+        if (Slot.isActive(output)) {
+            int top = Slot.node(output);
+            double[] adj = t.scratch(0, top + 1);
+            Arrays.fill(adj, 0, top + 1, 0.0);
+            adj[top] = 1.0;
+            hvpSweep(t, top, n, v, adj, false, out);
         }
-        int top = Slot.node(output);
+        return out;
+    }
+
+    /**
+     * {@link #hvp} on a recording whose first-order adjoints {@code adj} ({@link #adjoint}) are known already (they do
+     * not depend on {@code v}): the tangent sweep and the reverse sweep of the adjoints' tangents only, written into
+     * {@code out} (length n). The same result to the last bit. {@code adj} is only read.
+     */
+    public static void hvp(Tape t, double[] adj, long output, int n, double[] v, double[] out) {
+        if (Slot.isActive(output)) {
+            hvpSweep(t, Slot.node(output), n, v, adj, true, out);
+        } else {
+            Arrays.fill(out, 0, n, 0.0);
+        }
+    }
+
+    /**
+     * The tangent sweep, then the reverse sweep of the adjoints' tangents; with the adjoints themselves in the same
+     * pass unless {@code adjointsKnown} (then {@code adj} is final and only read, else seeded and completed here).
+     */
+    private static void hvpSweep(Tape t, int top, int n, double[] v, double[] adj, boolean adjointsKnown,
+                                 double[] out) {
         double[] xdot = tangentSweep(t, n, v, 1, top, 1);
-        double[] adj = t.scratch(0, top + 1);
-        Arrays.fill(adj, 0, top + 1, 0.0);
-        adj[top] = 1.0;
         double[] adjdot = t.scratch(2, top + 1);
         Arrays.fill(adjdot, 0, top + 1, 0.0);
         final byte[] arity = t.arity;
@@ -313,20 +335,28 @@ public final class Sweeps {
                 hv -= Tape.triangle(ar);
                 h0 = hv;
             }
-            double a = adj[i] + carry;
-            adj[i] = a;
-            carry = 0.0;
-            if (ar == 0) {
-                continue;
-            }
-            if (a != 0.0) { // first order, as Tape.sweep
-                int below = i - 1;
-                for (int j = p; j < p + ar; j++) {
-                    double c = partial[j] * a;
-                    if (argNode[j] == below) {
-                        carry += c;
-                    } else {
-                        adj[argNode[j]] += c;
+            double a;
+            if (adjointsKnown) {
+                a = adj[i];
+                if (ar == 0) {
+                    continue;
+                }
+            } else {
+                a = adj[i] + carry;
+                adj[i] = a;
+                carry = 0.0;
+                if (ar == 0) {
+                    continue;
+                }
+                if (a != 0.0) { // first order, as Tape.sweep
+                    int below = i - 1;
+                    for (int j = p; j < p + ar; j++) {
+                        double c = partial[j] * a;
+                        if (argNode[j] == below) {
+                            carry += c;
+                        } else {
+                            adj[argNode[j]] += c;
+                        }
                     }
                 }
             }
@@ -384,8 +414,9 @@ public final class Sweeps {
                 }
             }
         }
-        System.arraycopy(adjdot, 0, out, 0, Math.min(n, top + 1));
-        return out;
+        int m = Math.min(n, top + 1);
+        System.arraycopy(adjdot, 0, out, 0, m);
+        Arrays.fill(out, m, n, 0.0); // inputs above the output: no derivative
     }
 
     /** Index of entry (r, c) of a symmetric {@code ar x ar} matrix stored as its upper triangle row by row. */

@@ -185,6 +185,29 @@ public final class Tape {
         return false;
     }
 
+    /**
+     * A copy of this finished recording that outlives it, for sweeps only (Gradients.hessianAt keeps one to apply
+     * H(x) to many vectors): the nodes, arguments and curvature records, trimmed to their size. It is never opened
+     * nor closed and never records; the sweeps' work arrays are its own. This tape stays the thread's, with its
+     * capacity, and closes as usual.
+     */
+    public Tape detached() {
+        Tape d = new Tape(pool);
+        d.value = Arrays.copyOf(value, nodes);
+        d.arity = Arrays.copyOf(arity, nodes);
+        d.nodes = nodes;
+        d.leadingInputs = leadingInputs;
+        d.argNode = Arrays.copyOf(argNode, args);
+        d.partial = Arrays.copyOf(partial, args);
+        d.args = args;
+        d.hNode = Arrays.copyOf(hNode, hCount);
+        d.hValue = Arrays.copyOf(hValue, hValues);
+        d.hCount = hCount;
+        d.hValues = hValues;
+        d.secondOrder = secondOrder;
+        return d;
+    }
+
     /** Ends this recording and releases what it holds. */
     public void close() {
         trim(nodes, args);
