@@ -285,7 +285,8 @@ public final class Gradients {
      * The Hessian-vector product H(x) v, exact, without forming H: one second-order recording, one tangent
      * sweep and one forward-over-reverse sweep (Sweeps.hvp). Its cost does not grow with the number of inputs:
      * 3-13 gradients on the benchmark suite (the second-order recording keeps a node per operation, where a
-     * gradient's tape folds blocks and loop sums; BENCHMARKS.md "Second order").
+     * gradient's tape folds blocks and loop sums; BENCHMARKS.md "Second order"). For many products at one point
+     * (Newton-CG), {@link #hessianAt} records once.
      */
     public static double[] hvp(ScalarFunction f, double[] x, double[] v) {
         checkLength("v", v, x.length);

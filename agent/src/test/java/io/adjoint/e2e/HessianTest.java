@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Exact Hessians (forward-over-reverse) against hand-derived ones, and Hessian-vector products. */
 class HessianTest {
@@ -95,6 +96,107 @@ class HessianTest {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** Extended Rosenbrock: n/2 independent pairs, one minimum, at (1, ..., 1). */
+    static double extendedRosenbrock(double[] x) {
+        double f = 0;
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double t1 = x[i + 1] - x[i] * x[i];
+            double t2 = 1 - x[i];
+            f += 100 * t1 * t1 + t2 * t2;
+        }
+        return f;
+    }
+
+    /**
+     * What the operator is for: a Newton-CG solver (truncated conjugate gradients on H p = -g, using only products,
+     * then a backtracking line search), one recording per outer step. From (-1.2, 1, ...) it must reach the minimum
+     * to 1e-10 with the quadratic convergence of Newton's method: a wrong product stalls it or sends it astray.
+     */
+    @Test
+    void newtonCgWithTheOperatorSolvesExtendedRosenbrock() {
+        ScalarFunction f = HessianTest::extendedRosenbrock;
+        int n = 100;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 2 == 0 ? -1.2 : 1.0;
+        }
+        int steps = 0;
+        int products = 0;
+        double gradientNorm = Double.POSITIVE_INFINITY;
+        java.util.List<Double> norms = new java.util.ArrayList<>();
+        for (; steps < 60; steps++) {
+            HessianOperator h = Gradients.hessianAt(f, x);
+            double[] g = h.gradient();
+            gradientNorm = Math.sqrt(dot(g, g));
+            norms.add(gradientNorm);
+            if (gradientNorm < 1e-10) {
+                break;
+            }
+            // CG from p = 0 on H p = -g; on negative curvature take the last iterate (or -g at once)
+            double[] p = new double[n];
+            double[] r = new double[n];
+            double[] d = new double[n];
+            for (int i = 0; i < n; i++) {
+                r[i] = -g[i];
+                d[i] = r[i];
+            }
+            double rr = dot(r, r);
+            double[] hd = new double[n];
+            for (int it = 0; it < n && Math.sqrt(rr) > Math.min(0.01, gradientNorm) * gradientNorm; it++) {
+                h.times(d, hd);
+                products++;
+                double curvature = dot(d, hd);
+                if (curvature <= 0) {
+                    if (it == 0) {
+                        p = r.clone();
+                    }
+                    break;
+                }
+                double alpha = rr / curvature;
+                for (int i = 0; i < n; i++) {
+                    p[i] += alpha * d[i];
+                    r[i] -= alpha * hd[i];
+                }
+                double rrNext = dot(r, r);
+                for (int i = 0; i < n; i++) {
+                    d[i] = r[i] + rrNext / rr * d[i];
+                }
+                rr = rrNext;
+            }
+            double step = 1;
+            double slope = dot(g, p);
+            double[] next = new double[n];
+            while (true) { // Armijo backtracking
+                for (int i = 0; i < n; i++) {
+                    next[i] = x[i] + step * p[i];
+                }
+                if (f.apply(next) <= h.value() + 1e-4 * step * slope || step < 1e-12) {
+                    break;
+                }
+                step *= 0.5;
+            }
+            x = next;
+        }
+        assertTrue(gradientNorm < 1e-10, "Newton-CG converged: |g| = " + gradientNorm + " after " + steps + " steps");
+        assertTrue(steps < 40, steps + " Newton steps");
+        for (int i = 0; i < n; i++) {
+            assertEquals(1.0, x[i], 1e-10, "x[" + i + "]");
+        }
+        assertTrue(products >= steps, products + " products");
+        int last = norms.size() - 1; // quadratic at the end (seen: 0.027, 8.4e-4, 3.2e-9): a wrong H is linear at best
+        for (int k = last - 2; k < last; k++) {
+            assertTrue(norms.get(k + 1) <= 10 * norms.get(k) * norms.get(k), "quadratic convergence: " + norms);
+        }
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 
     @Test
