@@ -247,38 +247,44 @@ public final class Gradients {
     public static Hessian hessian(ScalarFunction f) {
         MethodHandle twin = scalarTwin(f);
         return x -> {
-            int n = x.length;
             Tape t = Tape.open(true);
             try {
                 long r = recordScalar(twin, x, t);
-                double[][] h = new double[n][n];
-                double[] adj = Sweeps.adjoint(t, r);
-                if (adj == null) {
-                    return h;
-                }
-                int k = Math.min(Sweeps.BLOCK, Math.max(1, n));
-                for (int b = 0; b < n; b += k) {
-                    double[] hv = Sweeps.hessianTimes(t, adj, r, n, unitBlock(n, b, k), k);
-                    for (int i = 0; i < n; i++) {
-                        for (int d = 0; d < k && b + d < n; d++) {
-                            h[i][b + d] = hv[i * k + d];
-                        }
-                    }
-                }
-                for (int i = 0; i < n; i++) {
-                    for (int j = i + 1; j < n; j++) {
-                        double s = 0.5 * (h[i][j] + h[j][i]);
-                        h[i][j] = s;
-                        h[j][i] = s;
-                    }
-                }
-                return h;
+                return denseHessian(t, Sweeps.adjoint(t, r), r, x.length);
             } catch (Throwable e) {
                 throw Gradients.<RuntimeException>rethrow(e);
             } finally {
                 t.close();
             }
         };
+    }
+
+    /**
+     * The n x n Hessian from a second-order recording and its first-order adjoints {@code adj} (null: the value does
+     * not depend on x): forward-over-reverse sweeps of {@value Sweeps#BLOCK} unit directions each, symmetrised.
+     */
+    private static double[][] denseHessian(Tape t, double[] adj, long r, int n) {
+        double[][] h = new double[n][n];
+        if (adj == null) {
+            return h;
+        }
+        int k = Math.min(Sweeps.BLOCK, Math.max(1, n));
+        for (int b = 0; b < n; b += k) {
+            double[] hv = Sweeps.hessianTimes(t, adj, r, n, unitBlock(n, b, k), k);
+            for (int i = 0; i < n; i++) {
+                for (int d = 0; d < k && b + d < n; d++) {
+                    h[i][b + d] = hv[i * k + d];
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = i + 1; j < n; j++) {
+                double s = 0.5 * (h[i][j] + h[j][i]);
+                h[i][j] = s;
+                h[j][i] = s;
+            }
+        }
+        return h;
     }
 
     /**
@@ -359,6 +365,11 @@ public final class Gradients {
         @Override
         public double[] times(double[] v) {
             return times(v, new double[n]);
+        }
+
+        @Override
+        public synchronized double[][] matrix() {
+            return denseHessian(tape, adj, output, n);
         }
 
         @Override

@@ -24,4 +24,10 @@ public interface HessianOperator {
 
     /** H(x) v written into {@code out} (length n, not {@code v}), which it returns. */
     double[] times(double[] v, double[] out);
+
+    /**
+     * The whole n x n Hessian at x from the same recording (what {@link Gradients#hessian} computes, without
+     * evaluating f again): n / 8 sweeps of 8 directions, for small n or a direct solve.
+     */
+    double[][] matrix();
 }

@@ -36,6 +36,10 @@ class HessianTest {
         }
         HessianOperator op = Gradients.hessianAt(f, x);
         assertEquals(x.length, op.dimension(), what);
+        double[][] m = op.matrix();
+        for (int i = 0; i < h.length; i++) { // the same sweeps over an equal recording
+            assertArrayEquals(h[i], m[i], what + ": the operator's matrix, row " + i);
+        }
         assertEquals(f.apply(x.clone()), op.value(), 0.0, what + ": value");
         Check.close(Gradients.of(f).at(x), op.gradient(), TOL, what + ": the operator's gradient");
         Random rnd = new Random(x.length);
@@ -205,8 +209,12 @@ class HessianTest {
         HessianOperator op = Gradients.hessianAt(x -> x[0] * x[0] * x[1], new double[] {3, 2, 7, 9});
         assertArrayEquals(new double[] {12, 9, 0, 0}, op.gradient());
         assertArrayEquals(new double[] {4 * 1 + 6 * -1, 6 * 1, 0, 0}, op.times(new double[] {1, -1, 5, 8}));
+        assertArrayEquals(new double[] {4, 6, 0, 0}, op.matrix()[0]);
+        assertArrayEquals(new double[] {6, 0, 0, 0}, op.matrix()[1]);
+        assertArrayEquals(new double[4], op.matrix()[3]);
         HessianOperator constant = Gradients.hessianAt(x -> 2.5, new double[] {1, 2});
         assertEquals(2.5, constant.value(), 0.0);
+        assertArrayEquals(new double[2], constant.matrix()[1]);
         assertArrayEquals(new double[2], constant.gradient());
         assertArrayEquals(new double[2], constant.times(new double[] {1, 1}));
         double[] v = {1, 2, 3, 4};
