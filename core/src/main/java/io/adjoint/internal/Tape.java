@@ -33,7 +33,7 @@ public final class Tape {
     }
 
     private static final ThreadLocal<Pool> POOL = ThreadLocal.withInitial(Pool::new);
-    private final Pool pool;
+    final Pool pool; // null for a detached copy (package-private: tests check that)
     /** The entry state of the thread this tape belongs to (reached without a thread-local lookup). */
     final Entry.State entryState;
 
@@ -83,7 +83,7 @@ public final class Tape {
 
     private Tape(Pool pool) {
         this.pool = pool;
-        this.entryState = Entry.state();
+        this.entryState = pool == null ? null : Entry.state(); // a detached copy never records
     }
 
     /** Opens a fresh recording on this thread. Always pair with {@link #close()} in a finally block. */
@@ -192,7 +192,7 @@ public final class Tape {
      * capacity, and closes as usual.
      */
     public Tape detached() {
-        Tape d = new Tape(pool);
+        Tape d = new Tape((Pool) null); // no pool: it must not keep the thread's tapes alive with it
         d.value = Arrays.copyOf(value, nodes);
         d.arity = Arrays.copyOf(arity, nodes);
         d.nodes = nodes;

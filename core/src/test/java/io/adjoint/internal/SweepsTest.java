@@ -8,6 +8,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** The tangent, adjoint and forward-over-reverse sweeps on tapes built directly with Ops calls. */
@@ -433,6 +434,38 @@ class SweepsTest {
             assertArrayEquals(new double[] {3, 0}, Sweeps.adjoints(t, new long[] {f}, new double[] {1}, 1, 2),
                     "the vector adjoint sweep skips it like the first-order one");
             assertArrayEquals(new double[] {3, 0}, new double[] {adj[0], adj[1]});
+        } finally {
+            t.close();
+        }
+    }
+    /**
+     * Gradients.hessianAt keeps a detached copy: it holds the recording (trimmed) but not the thread's pool of tapes
+     * nor its entry state, sweeps over it as over the original, and the thread's tape records on as before.
+     */
+    @Test
+    void aDetachedCopySweepsLikeTheRecordingAndHoldsNothingOfTheThread() throws Throwable {
+        Tape t = Tape.open(true);
+        try {
+            long[] x = Ops.seed(new double[] {0.7, -1.3, 2.1}, t);
+            long y = Ops.mul(Ops.mul(x[0], x[1], t), (long) SIN.invokeExact(x[2], t), t);
+            Tape d = t.detached();
+            assertNull(d.pool);
+            assertNull(d.entryState);
+            assertEquals(t.size(), d.size());
+            assertEquals(t.size(), d.value.length); // trimmed
+            double[] v = {0.3, 0.5, -0.2};
+            double[] adj = Sweeps.adjoint(t, y);
+            assertArrayEquals(adj, Sweeps.adjoint(d, y));
+            double[] out = new double[3];
+            Sweeps.hvp(d, Sweeps.adjoint(d, y), y, 3, v, out);
+            assertArrayEquals(Sweeps.hvp(t, y, 3, v), out);
+            // by hand: f = x0 x1 sin x2
+            double s = Math.sin(2.1), c = Math.cos(2.1);
+            double[] hand = {s * v[1] + -1.3 * c * v[2], s * v[0] + 0.7 * c * v[2],
+                    -1.3 * c * v[0] + 0.7 * c * v[1] - 0.7 * -1.3 * s * v[2]};
+            for (int i = 0; i < 3; i++) {
+                assertEquals(hand[i], out[i], 1e-14, "H v [" + i + "]");
+            }
         } finally {
             t.close();
         }
