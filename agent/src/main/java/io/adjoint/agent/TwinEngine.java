@@ -35,10 +35,20 @@ public final class TwinEngine implements Engine {
     @Override
     public MethodHandle twinOf(Object function, String samName, String samDesc) {
         Class<?> c = function.getClass();
+        Map<String, Known> known = KNOWN_TWINS.get(c);
+        Known k = known.get(samName + samDesc);
+        if (k != null) {
+            return k.bind ? k.twin.bindTo(function) : k.twin;
+        }
         if (c.isHidden() || c.isSynthetic()) {
             SerializedLambda lambda = serializedForm(function);
             if (lambda != null) {
-                return twinOfLambda(lambda, c.getClassLoader());
+                MethodHandle twin = twinOfLambda(lambda, c.getClassLoader());
+                if (lambda.getCapturedArgCount() == 0 && lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic
+                        || lambda.getCapturedArgCount() == 0 && !hasRule(lambda, c.getClassLoader())) {
+                    known.put(samName + samDesc, new Known(twin, false)); // the class alone decides it
+                }
+                return twin;
             }
         }
         Class<?> impl = implementation(c, samName, samDesc);
@@ -47,8 +57,26 @@ public final class TwinEngine implements Engine {
             throw new IllegalArgumentException("Adjoint cannot instrument " + c.getName() + "." + samName
                     + " (see the line Adjoint printed on stderr)");
         }
+        known.put(samName + samDesc, new Known(twin, true));
         return twin.bindTo(function);
     }
+
+    /**
+     * A function class's twin for one functional method, found once: the static entry points (Gradients.hvp, jvp,
+     * hessianAt, ...) look it up on every call, and finding it takes reflection (a lambda's serialized form, the
+     * class's methods). {@code bind}: it takes the function instance first (a class of the application, a lambda
+     * without a serialized form); otherwise it is complete (a lambda that captures nothing). A lambda that captures
+     * values is looked up each time: its twin holds them.
+     */
+    private record Known(MethodHandle twin, boolean bind) {
+    }
+
+    private static final ClassValue<Map<String, Known>> KNOWN_TWINS = new ClassValue<>() {
+        @Override
+        protected Map<String, Known> computeValue(Class<?> type) {
+            return new java.util.concurrent.ConcurrentHashMap<>();
+        }
+    };
 
     @Override
     public boolean argumentMayEscape(Object function, String samName, String samDesc, int param) {
@@ -144,6 +172,12 @@ public final class TwinEngine implements Engine {
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** A static method with a derivative rule (looked up again each time: a rule may be registered later). */
+    private static boolean hasRule(SerializedLambda lambda, ClassLoader loader) {
+        String owner = lambda.getImplClass(), name = lambda.getImplMethodName(), desc = lambda.getImplMethodSignature();
+        return Primitives.lookup(owner, name, desc) != null || LibraryRules.link(owner, name, desc, loader) != null;
     }
 
     private static MethodHandle twinOfLambda(SerializedLambda lambda, ClassLoader loader) {

@@ -203,6 +203,44 @@ class HessianTest {
         return s;
     }
 
+    /** c x0^2 x1, c per instance. */
+    static final class Scaled implements ScalarFunction {
+        final double c;
+
+        Scaled(double c) {
+            this.c = c;
+        }
+
+        @Override
+        public double apply(double[] x) {
+            return c * x[0] * x[0] * x[1];
+        }
+    }
+
+    /**
+     * The static entry points (hvp, hessianAt) find a function's twin once per class (TwinEngine's cache): each call
+     * must still differentiate its own instance, and a lambda's own captured values.
+     */
+    @Test
+    void repeatedCallsDifferentiateEachInstanceAndEachCapture() {
+        double[] x = {3, 2};
+        double[] v = {1, -1};
+        for (int round = 0; round < 3; round++) {
+            for (double c : new double[] {1, 2, -0.5}) {
+                double[] expected = {c * (4 * 1 + 6 * -1), c * 6 * 1}; // c [[2 x1, 2 x0], [2 x0, 0]] v
+                assertArrayEquals(expected, Gradients.hvp(new Scaled(c), x, v), "instance c = " + c);
+                ScalarFunction captured = y -> c * y[0] * y[0] * y[1];
+                assertArrayEquals(expected, Gradients.hvp(captured, x, v), "lambda capturing c = " + c);
+                assertArrayEquals(expected, Gradients.hessianAt(new Scaled(c), x).times(v), "operator c = " + c);
+            }
+            assertArrayEquals(new double[] {-2, 6}, Gradients.hvp(HessianTest::cubicTerm, x, v), "method reference");
+        }
+    }
+
+    static double cubicTerm(double[] x) {
+        return x[0] * x[0] * x[1];
+    }
+
     @Test
     void theOperatorOfAFunctionThatIgnoresSomeInputs() {
         // the output's node lies below the last inputs: their gradient and their rows of H v are 0

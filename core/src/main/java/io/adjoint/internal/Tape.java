@@ -37,11 +37,13 @@ public final class Tape {
     /** The entry state of the thread this tape belongs to (reached without a thread-local lookup). */
     final Entry.State entryState;
 
-    double[] value = new double[1024];
-    byte[] arity = new byte[1024];
+    // the recording's arrays: a pooled tape starts with room for 1,024 nodes and 2,048 arguments, a detached copy with
+    // exactly what it copies (its constructor allocates nothing here)
+    double[] value;
+    byte[] arity;
     int nodes;
-    int[] argNode = new int[2048];
-    double[] partial = new double[2048];
+    int[] argNode;
+    double[] partial;
     int args;
 
     /** Whether nonlinear operations also record their local second derivatives (for Hessians). */
@@ -84,6 +86,12 @@ public final class Tape {
     private Tape(Pool pool) {
         this.pool = pool;
         this.entryState = pool == null ? null : Entry.state(); // a detached copy never records
+        if (pool != null) {
+            value = new double[1024];
+            arity = new byte[1024];
+            argNode = new int[2048];
+            partial = new double[2048];
+        }
     }
 
     /** Opens a fresh recording on this thread. Always pair with {@link #close()} in a finally block. */
