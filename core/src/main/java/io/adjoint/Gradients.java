@@ -310,8 +310,8 @@ public final class Gradients {
     /**
      * The Hessian of {@code f} at {@code x} as an operator for many products {@code H(x) v}: one second-order
      * recording and one reverse sweep now (which give the value and the gradient as well), then per product a
-     * tangent sweep and one reverse sweep, about half the cost of a {@link #hvp} call (BENCHMARKS.md "Second
-     * order"). {@code x} is not modified.
+     * tangent sweep and one reverse sweep, a quarter to a half of a {@link #hvp} call on the benchmark suite
+     * (benchmarks/where-the-time-goes.md). {@code x} is not modified.
      */
     public static HessianOperator hessianAt(ScalarFunction f, double[] x) {
         MethodHandle twin = scalarTwin(f);

@@ -44,8 +44,8 @@ public final class TwinEngine implements Engine {
             SerializedLambda lambda = serializedForm(function);
             if (lambda != null) {
                 MethodHandle twin = twinOfLambda(lambda, c.getClassLoader());
-                if (lambda.getCapturedArgCount() == 0 && lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic
-                        || lambda.getCapturedArgCount() == 0 && !hasRule(lambda, c.getClassLoader())) {
+                if (lambda.getCapturedArgCount() == 0 && (lambda.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic
+                        || !hasRule(lambda, c.getClassLoader()))) {
                     known.put(samName + samDesc, new Known(twin, false)); // the class alone decides it
                 }
                 return twin;
