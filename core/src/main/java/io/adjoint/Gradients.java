@@ -176,37 +176,110 @@ public final class Gradients {
         return x -> {
             Tape t = Tape.open();
             try {
-                long[] out = recordVector(twin, x, t);
-                int n = x.length, m = out.length;
-                double[][] jac = new double[m][n];
-                boolean forward = mode == Mode.FORWARD || (mode == Mode.AUTO && n <= m);
-                if (forward) {
-                    int k = Math.min(Sweeps.BLOCK, Math.max(1, n));
-                    for (int b = 0; b < n; b += k) {
-                        double[] dot = Sweeps.tangents(t, n, unitBlock(n, b, k), k, out);
-                        for (int r = 0; r < m; r++) {
-                            System.arraycopy(dot, r * k, jac[r], b, Math.min(k, n - b));
-                        }
-                    }
-                } else {
-                    int k = Math.min(Sweeps.BLOCK, Math.max(1, m));
-                    for (int b = 0; b < m; b += k) {
-                        double[] bar = Sweeps.adjoints(t, out, unitBlock(m, b, k), k, n);
-                        for (int d = 0; d < k && b + d < m; d++) {
-                            double[] row = jac[b + d];
-                            for (int i = 0; i < n; i++) {
-                                row[i] = bar[i * k + d];
-                            }
-                        }
-                    }
-                }
-                return jac;
+                return denseJacobian(t, recordVector(twin, x, t), x.length, mode);
             } catch (Throwable e) {
                 throw Gradients.<RuntimeException>rethrow(e);
             } finally {
                 t.close();
             }
         };
+    }
+
+    /** The m x n Jacobian of a recording with outputs {@code out}: sweeps of {@value Sweeps#BLOCK} directions each. */
+    private static double[][] denseJacobian(Tape t, long[] out, int n, Mode mode) {
+        int m = out.length;
+        double[][] jac = new double[m][n];
+        boolean forward = mode == Mode.FORWARD || (mode == Mode.AUTO && n <= m);
+        if (forward) {
+            int k = Math.min(Sweeps.BLOCK, Math.max(1, n));
+            for (int b = 0; b < n; b += k) {
+                double[] dot = Sweeps.tangents(t, n, unitBlock(n, b, k), k, out);
+                for (int r = 0; r < m; r++) {
+                    System.arraycopy(dot, r * k, jac[r], b, Math.min(k, n - b));
+                }
+            }
+        } else {
+            int k = Math.min(Sweeps.BLOCK, Math.max(1, m));
+            for (int b = 0; b < m; b += k) {
+                double[] bar = Sweeps.adjoints(t, out, unitBlock(m, b, k), k, n);
+                for (int d = 0; d < k && b + d < m; d++) {
+                    double[] row = jac[b + d];
+                    for (int i = 0; i < n; i++) {
+                        row[i] = bar[i * k + d];
+                    }
+                }
+            }
+        }
+        return jac;
+    }
+
+    /**
+     * The Jacobian of {@code f} at {@code x} as an operator for many products {@code J(x) v} and {@code J(x)^T u}:
+     * one recording now, then one sweep per product, each what a {@link #jvp} or {@link #vjp} call costs without
+     * its recording. {@code x} is not modified.
+     */
+    public static JacobianOperator jacobianAt(VectorFunction f, double[] x) {
+        MethodHandle twin = vectorTwin(f);
+        Tape t = Tape.open();
+        try {
+            long[] out = recordVector(twin, x, t);
+            double[] y = new double[out.length];
+            for (int r = 0; r < y.length; r++) {
+                y[r] = t.primal(out[r]);
+            }
+            return new RecordedJacobian(t.detached(), out, x.length, y);
+        } catch (Throwable e) {
+            throw Gradients.<RuntimeException>rethrow(e);
+        } finally {
+            t.close();
+        }
+    }
+
+    /** A recording of a vector function kept for products (sweeps never change it). */
+    private static final class RecordedJacobian implements JacobianOperator {
+        private final Tape tape;
+        private final long[] out;
+        private final int n;
+        private final double[] y;
+
+        RecordedJacobian(Tape tape, long[] out, int n, double[] y) {
+            this.tape = tape;
+            this.out = out;
+            this.n = n;
+            this.y = y;
+        }
+
+        @Override
+        public int inputs() {
+            return n;
+        }
+
+        @Override
+        public int outputs() {
+            return out.length;
+        }
+
+        @Override
+        public double[] value() {
+            return y.clone();
+        }
+
+        @Override
+        public synchronized double[] times(double[] v) { // the sweeps' work arrays are the kept tape's
+            checkLength("v", v, n);
+            return Sweeps.tangents(tape, n, v, 1, out);
+        }
+
+        @Override
+        public synchronized double[] transposeTimes(double[] u) {
+            checkLength("u", u, out.length);
+            return Sweeps.adjoints(tape, out, u, 1, n);
+        }
+
+        @Override
+        public synchronized double[][] matrix() {
+            return denseJacobian(tape, out, n, Mode.AUTO);
+        }
     }
 
     /** The Jacobian-vector product J(x) v by one forward (tangent) sweep; J is never formed. */

@@ -2,14 +2,17 @@ package io.adjoint.e2e;
 
 import io.adjoint.Gradients;
 import io.adjoint.Jacobian;
+import io.adjoint.JacobianOperator;
 import io.adjoint.Mode;
 import io.adjoint.VectorFunction;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class JacobianTest {
     private static final double TOL = 1e-13;
@@ -24,6 +27,102 @@ class JacobianTest {
             Check.close(expected, fwd, tol, what + ": forward vs hand");
             Check.close(expected, rev, tol, what + ": reverse vs hand");
         }
+        // the operator: the same recording kept, the same sweeps, so the same numbers to the last bit
+        JacobianOperator op = Gradients.jacobianAt(f, x);
+        assertArrayEquals(f.apply(x.clone()), op.value(), what + ": value");
+        assertEquals(x.length, op.inputs());
+        assertEquals(auto.length, op.outputs());
+        double[][] m = op.matrix();
+        for (int r = 0; r < auto.length; r++) {
+            assertArrayEquals(auto[r], m[r], what + ": the operator's matrix, row " + r);
+        }
+        Random rnd = new Random(x.length);
+        for (int trial = 0; trial < 2; trial++) {
+            double[] v = rnd.doubles(x.length, -1, 1).toArray();
+            double[] u = rnd.doubles(auto.length, -1, 1).toArray();
+            assertArrayEquals(Gradients.jvp(f, x, v), op.times(v), what + ": J v");
+            assertArrayEquals(Gradients.vjp(f, x, u), op.transposeTimes(u), what + ": J^T u");
+            if (expected != null) {
+                Check.close(Check.times(expected, v), op.times(v), tol, what + ": J v by hand");
+                Check.close(Check.times(u, expected), op.transposeTimes(u), tol, what + ": u^T J by hand");
+            }
+        }
+    }
+
+    /** Rosenbrock's residuals in pairs: r = (10 (x_{2i+1} - x_{2i}^2), 1 - x_{2i}), zero at (1, ..., 1). */
+    static double[] rosenbrockResiduals(double[] x) {
+        double[] r = new double[x.length];
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            r[i] = 10 * (x[i + 1] - x[i] * x[i]);
+            r[i + 1] = 1 - x[i];
+        }
+        return r;
+    }
+
+    /**
+     * What the operator is for: Gauss-Newton with CGLS on J p = -r (products J v and J^T u only), one recording per
+     * step. A zero-residual problem, so quadratic at the end; a wrong product stalls it.
+     */
+    @Test
+    void gaussNewtonWithCglsThroughTheOperator() {
+        int n = 40;
+        double[] x = new double[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i % 2 == 0 ? -1.2 : 1.0;
+        }
+        java.util.List<Double> norms = new java.util.ArrayList<>();
+        for (int step = 0; step < 30; step++) {
+            JacobianOperator j = Gradients.jacobianAt(JacobianTest::rosenbrockResiduals, x);
+            double[] r = j.value();
+            double norm = Math.sqrt(dot(r, r));
+            norms.add(norm);
+            if (norm < 1e-12) {
+                break;
+            }
+            // CGLS from p = 0: minimises |J p + r|
+            double[] p = new double[n];
+            double[] res = r.clone();
+            for (int i = 0; i < res.length; i++) {
+                res[i] = -res[i];
+            }
+            double[] s = j.transposeTimes(res);
+            double[] d = s.clone();
+            double gamma = dot(s, s);
+            for (int it = 0; it < n && gamma > 1e-30; it++) {
+                double[] q = j.times(d);
+                double alpha = gamma / dot(q, q);
+                for (int i = 0; i < n; i++) {
+                    p[i] += alpha * d[i];
+                }
+                for (int i = 0; i < res.length; i++) {
+                    res[i] -= alpha * q[i];
+                }
+                s = j.transposeTimes(res);
+                double next = dot(s, s);
+                for (int i = 0; i < n; i++) {
+                    d[i] = s[i] + next / gamma * d[i];
+                }
+                gamma = next;
+            }
+            for (int i = 0; i < n; i++) {
+                x[i] += p[i];
+            }
+        }
+        int last = norms.size() - 1;
+        assertTrue(norms.get(last) < 1e-12, "Gauss-Newton converged: " + norms);
+        for (int i = 0; i < n; i++) {
+            assertEquals(1.0, x[i], 1e-12, "x[" + i + "]");
+        }
+        // quadratic at the end: a wrong J is linear at best
+        assertTrue(norms.get(last - 1) <= 10 * norms.get(last - 2) * norms.get(last - 2), "quadratic: " + norms);
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
     }
 
     /** Polar to Cartesian in 3D: (r, theta, phi) -> (x, y, z). */
