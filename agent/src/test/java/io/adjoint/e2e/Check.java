@@ -47,4 +47,12 @@ final class Check {
         }
         return r;
     }
+
+    static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
 }

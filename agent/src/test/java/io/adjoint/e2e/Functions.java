@@ -18,6 +18,17 @@ final class Functions {
         return s;
     }
 
+    /** Extended Rosenbrock: n/2 independent pairs, one minimum, at (1, ..., 1). */
+    static double extendedRosenbrock(double[] x) {
+        double f = 0;
+        for (int i = 0; i + 1 < x.length; i += 2) {
+            double t1 = x[i + 1] - x[i] * x[i];
+            double t2 = 1 - x[i];
+            f += 100 * t1 * t1 + t2 * t2;
+        }
+        return f;
+    }
+
     /** Most of java.lang.Math and StrictMath in one expression (all smooth at the test points). */
     static double manyMath(double[] x) {
         double a = Math.exp(x[0]) * Math.log(x[1]) + Math.sqrt(x[2]) - Math.cbrt(x[3]);

@@ -102,17 +102,6 @@ class HessianTest {
         }
     }
 
-    /** Extended Rosenbrock: n/2 independent pairs, one minimum, at (1, ..., 1). */
-    static double extendedRosenbrock(double[] x) {
-        double f = 0;
-        for (int i = 0; i + 1 < x.length; i += 2) {
-            double t1 = x[i + 1] - x[i] * x[i];
-            double t2 = 1 - x[i];
-            f += 100 * t1 * t1 + t2 * t2;
-        }
-        return f;
-    }
-
     /**
      * What the operator is for: a Newton-CG solver (truncated conjugate gradients on H p = -g, using only products,
      * then a backtracking line search), one recording per outer step. From (-1.2, 1, ...) it must reach the minimum
@@ -120,7 +109,7 @@ class HessianTest {
      */
     @Test
     void newtonCgWithTheOperatorSolvesExtendedRosenbrock() {
-        ScalarFunction f = HessianTest::extendedRosenbrock;
+        ScalarFunction f = Functions::extendedRosenbrock;
         int n = 100;
         double[] x = new double[n];
         for (int i = 0; i < n; i++) {
@@ -133,7 +122,7 @@ class HessianTest {
         for (; steps < 60; steps++) {
             HessianOperator h = Gradients.hessianAt(f, x);
             double[] g = h.gradient();
-            gradientNorm = Math.sqrt(dot(g, g));
+            gradientNorm = Math.sqrt(Check.dot(g, g));
             norms.add(gradientNorm);
             if (gradientNorm < 1e-10) {
                 break;
@@ -146,12 +135,12 @@ class HessianTest {
                 r[i] = -g[i];
                 d[i] = r[i];
             }
-            double rr = dot(r, r);
+            double rr = Check.dot(r, r);
             double[] hd = new double[n];
             for (int it = 0; it < n && Math.sqrt(rr) > Math.min(0.01, gradientNorm) * gradientNorm; it++) {
                 h.times(d, hd);
                 products++;
-                double curvature = dot(d, hd);
+                double curvature = Check.dot(d, hd);
                 if (curvature <= 0) {
                     if (it == 0) {
                         p = r.clone();
@@ -163,14 +152,14 @@ class HessianTest {
                     p[i] += alpha * d[i];
                     r[i] -= alpha * hd[i];
                 }
-                double rrNext = dot(r, r);
+                double rrNext = Check.dot(r, r);
                 for (int i = 0; i < n; i++) {
                     d[i] = r[i] + rrNext / rr * d[i];
                 }
                 rr = rrNext;
             }
             double step = 1;
-            double slope = dot(g, p);
+            double slope = Check.dot(g, p);
             double[] next = new double[n];
             while (true) { // Armijo backtracking
                 for (int i = 0; i < n; i++) {
@@ -195,13 +184,6 @@ class HessianTest {
         }
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
 
     /** c x0^2 x1, c per instance. */
     static final class Scaled implements ScalarFunction {

@@ -74,7 +74,7 @@ class JacobianTest {
         for (int step = 0; step < 30; step++) {
             JacobianOperator j = Gradients.jacobianAt(JacobianTest::rosenbrockResiduals, x);
             double[] r = j.value();
-            double norm = Math.sqrt(dot(r, r));
+            double norm = Math.sqrt(Check.dot(r, r));
             norms.add(norm);
             if (norm < 1e-12) {
                 break;
@@ -87,10 +87,10 @@ class JacobianTest {
             }
             double[] s = j.transposeTimes(res);
             double[] d = s.clone();
-            double gamma = dot(s, s);
+            double gamma = Check.dot(s, s);
             for (int it = 0; it < n && gamma > 1e-30; it++) {
                 double[] q = j.times(d);
-                double alpha = gamma / dot(q, q);
+                double alpha = gamma / Check.dot(q, q);
                 for (int i = 0; i < n; i++) {
                     p[i] += alpha * d[i];
                 }
@@ -98,7 +98,7 @@ class JacobianTest {
                     res[i] -= alpha * q[i];
                 }
                 s = j.transposeTimes(res);
-                double next = dot(s, s);
+                double next = Check.dot(s, s);
                 for (int i = 0; i < n; i++) {
                     d[i] = s[i] + next / gamma * d[i];
                 }
@@ -117,13 +117,6 @@ class JacobianTest {
         assertTrue(norms.get(last - 1) <= 10 * norms.get(last - 2) * norms.get(last - 2), "quadratic: " + norms);
     }
 
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
-    }
 
     /** Polar to Cartesian in 3D: (r, theta, phi) -> (x, y, z). */
     static double[] spherical(double[] p) {
