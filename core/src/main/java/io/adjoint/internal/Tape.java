@@ -194,10 +194,10 @@ public final class Tape {
     }
 
     /**
-     * A copy of this finished recording that outlives it, for sweeps only (Gradients.hessianAt keeps one to apply
-     * H(x) to many vectors): the nodes, arguments and curvature records, trimmed to their size. It is never opened
-     * nor closed and never records; the sweeps' work arrays are its own. This tape stays the thread's, with its
-     * capacity, and closes as usual.
+     * A copy of this finished recording that outlives it, for sweeps only (Gradients.hessianAt and jacobianAt keep one
+     * to apply H(x) or J(x) to many vectors): the nodes, arguments and curvature records, trimmed to their size. It is
+     * never opened nor closed and never records; the sweeps' work arrays are its own. This tape stays the thread's,
+     * with its capacity, and closes as usual.
      */
     public Tape detached() {
         Tape d = new Tape((Pool) null); // no pool: it must not keep the thread's tapes alive with it
